@@ -8,4 +8,5 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write('incidental: the compiled CLI is missing (dist/). Run `npm install` or `npm run build` in the package folder.\n');
   process.exit(1);
 }
-await import(main.href);
+const { runCli } = await import(main.href);
+process.exitCode = await runCli(process.argv);

@@ -1,0 +1,49 @@
+/**
+ * Errors a user can cause (bad flags, bad files, a diverging learning rate).
+ * The CLI prints their message on one line and exits non-zero, without a stack trace;
+ * anything else is a bug and keeps its stack.
+ */
+export class UserError extends Error {
+  override name = 'UserError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** A bad value for a named field, e.g. `invalid nHidden: must be an integer >= 1 (got -3)`. */
+export class ConfigError extends UserError {
+  override name = 'ConfigError';
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`invalid ${field}: ${reason} (got ${formatValue(value)})`);
+  }
+}
+
+/** Training produced a NaN or Inf; `step` is the first step whose loss was not finite. */
+export class DivergenceError extends UserError {
+  override name = 'DivergenceError';
+  constructor(
+    readonly step: number,
+    readonly instance: number,
+    readonly lr: number,
+  ) {
+    super(
+      `training diverged at step ${step} (instance ${instance}: loss is not finite); ` +
+        `try a smaller learning rate than ${lr}, e.g. --lr ${lr / 10}`,
+    );
+  }
+}
+
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'nothing';
+  try {
+    const s = JSON.stringify(value);
+    return s === undefined ? String(value) : s.length > 80 ? s.slice(0, 77) + '...' : s;
+  } catch {
+    return String(value);
+  }
+}
