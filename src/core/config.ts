@@ -74,10 +74,13 @@ export const FIELD_FLAGS: Record<keyof TrainConfig, string> = {
   memoryLimitMiB: '--memory-limit',
 };
 
+// z.number() rejects ±Infinity with a generic message; accept any non-NaN number here so
+// the refinements below can say what is wrong ("must be a finite number").
+const num = () => z.custom<number>((v) => typeof v === 'number' && !Number.isNaN(v), { message: 'must be a number' });
 const int = (min: number, what: string) =>
-  z.number({ error: 'must be a number' }).refine((v) => Number.isInteger(v) && v >= min, `must be an integer >= ${min}${what}`);
+  num().refine((v) => Number.isInteger(v) && v >= min, `must be an integer >= ${min}${what}`);
 const finite = (check: (v: number) => boolean, msg: string) =>
-  z.number({ error: 'must be a number' }).refine((v) => Number.isFinite(v) && check(v), msg);
+  num().refine((v) => Number.isFinite(v) && check(v), msg);
 const oneOf = <T extends string>(names: readonly T[]) =>
   z.string({ error: `must be one of ${names.join(', ')}` }).refine((v) => (names as readonly string[]).includes(v), `must be one of ${names.join(', ')}`);
 
@@ -89,7 +92,7 @@ const schema = z.strictObject({
   optimizer: oneOf(OPTIMIZER_NAMES),
   lr: finite((v) => v > 0, 'must be a finite number > 0'),
   steps: int(0, ''),
-  seed: z.number({ error: 'must be a number' }).refine((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'must be an integer in [0, 2^32)'),
+  seed: num().refine((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'must be an integer in [0, 2^32)'),
   initScale: finite((v) => v > 0, 'must be a finite number > 0'),
   interference: z.boolean({ error: 'must be true or false' }),
   noise: oneOf(NOISE_NAMES),

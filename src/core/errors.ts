@@ -40,6 +40,7 @@ export class DivergenceError extends UserError {
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return String(value); // keeps NaN and Infinity readable
   try {
     const s = JSON.stringify(value);
     return s === undefined ? String(value) : s.length > 80 ? s.slice(0, 77) + '...' : s;

@@ -25,7 +25,10 @@ export function encodeNpy(data: Float32Array | Float64Array | Int32Array, shape:
   const descr: NpyDtype = data instanceof Float32Array ? '<f4' : data instanceof Float64Array ? '<f8' : '<i4';
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  // Total header (magic 6 + version 2 + length 2 + text) must be a multiple of 64, ending in \n.
+  // numpy leaves room to grow the first axis in place (GROWTH_AXIS_MAX_DIGITS = 21), then
+  // pads magic 6 + version 2 + length 2 + text to a multiple of 64 ending in \n; doing the
+  // same makes our files byte-identical to np.save's.
+  if (shape.length > 0) header += ' '.repeat(Math.max(0, 21 - String(shape[0]).length));
   const pad = 64 - ((10 + header.length + 1) % 64);
   header = header + ' '.repeat(pad % 64) + '\n';
   const out = new Uint8Array(10 + header.length + data.byteLength);
