@@ -1,0 +1,21 @@
+/**
+ * Library entry point: `import { parseConfig, createTrainer } from 'incidental'`.
+ * Everything here runs in Node and in browsers (no node: imports), except `io/run-dir`.
+ *
+ * @example
+ *   const config = parseConfig({ nFeatures: 16, nHidden: 32, steps: 2000 });
+ *   const trainer = await createTrainer(config);
+ *   trainer.advance(config.steps);
+ *   const W = trainer.weights(); // Float32Array [nInstances, nFeatures, nHidden]
+ */
+export { DEFAULTS, parseConfig, estimateMemoryBytes, type TrainConfig } from './core/config.js';
+export { UserError, ConfigError, DivergenceError } from './core/errors.js';
+export { createStreams, restoreStream, type RandomStream } from './core/rng.js';
+export { OPTIMIZERS, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './core/optimizers.js';
+export { NOISE_KINDS, NOISE_NAMES } from './core/noise.js';
+export { initWeights } from './core/init.js';
+export { weightMetrics, countOneHotFeatures } from './core/metrics.js';
+export { createTrainer, Trainer, type Snapshot } from './core/train.js';
+export { selectBackend, BACKENDS } from './kernels/select.js';
+export type { Backend, Session, Problem, StepStats } from './kernels/backend.js';
+export { encodeNpy, decodeNpy } from './io/npy.js';
