@@ -1,5 +1,8 @@
 /** Every CLI command, in the order `--help` lists them. Each module adds one subcommand. */
 import type { Command } from 'commander';
 import { register as train } from './train.js';
+import { register as analyze } from './analyze.js';
+import { register as sparsify } from './sparsify.js';
+import { register as explore } from './explore.js';
 
-export const COMMANDS: Array<(program: Command) => void> = [train];
+export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore];

@@ -1,0 +1,94 @@
+/**
+ * `incidental analyze RUN_DIR`: neuron analysis of a finished run (src/analysis/neurons.ts)
+ * next to the collision theory. Prints a table (or the JSON with --json) and writes
+ * RUN_DIR/analysis.json.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../core/errors.js';
+import { analyzeRun, DEFAULT_BAND, type Aggregate, type RunAnalysis } from '../analysis/neurons.js';
+import { readRun, writeFileAtomic, type RunData } from '../io/run-dir.js';
+import { VERSION } from '../version.js';
+import { parseNumberList } from './options.js';
+
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('count polysemantic neurons, initial collisions and winners of a run, next to the theory; writes RUN_DIR/analysis.json')
+    .argument('<run-dir>', 'a run directory written by `incidental train`')
+    .option('--band <low,high>', 'a feature is on a neuron when |W_ik| is in [low, high]', parseNumberList, [...DEFAULT_BAND])
+    .option('--json', 'print the analysis as JSON instead of the table')
+    .option('--no-correlation-matrix', 'skip the n×n W0·Wᵀ matrix (O(n²m); its diagonal and off-diagonal means are kept)')
+    .action((dir: string, opts: { band: number[]; json?: boolean; correlationMatrix: boolean }) => {
+      if (opts.band.length !== 2) throw new UserError(`invalid --band: expected two numbers low,high (got "${opts.band.join(',')}")`);
+      const run = readRun(dir);
+      if (run.summary && run.summary.status === 'diverged') throw new UserError(`${dir}: the run diverged; there are no final weights to analyze`);
+      const analysis = analyzeRun(run, { band: [opts.band[0], opts.band[1]], fullCorrelation: opts.correlationMatrix });
+      const json = analysisJson(run, analysis);
+      writeFileAtomic(join(dir, 'analysis.json'), json + '\n');
+      if (opts.json) process.stdout.write(json + '\n');
+      else process.stdout.write(formatAnalysis(run, analysis) + `\nwrote ${join(dir, 'analysis.json')}\n`);
+    });
+}
+
+/** The analysis plus where it came from; typed arrays become plain arrays, NaN becomes null. */
+export function analysisJson(run: RunData, a: RunAnalysis): string {
+  const doc = { tool: 'incidental', version: VERSION, createdAt: new Date().toISOString(), run: run.dir, config: run.meta.config, ...a };
+  return JSON.stringify(doc, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value));
+}
+
+const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+const ms = (a: Aggregate) => `${fmt(a.mean)} ± ${fmt(a.standardError)}`;
+
+/** Human-readable summary table and per-instance counts. */
+export function formatAnalysis(run: RunData, a: RunAnalysis): string {
+  const [I, n, m] = a.shape;
+  const c = a.counts;
+  const t = a.theory;
+  const cfg = run.meta.config;
+  const rows: Array<[string, string, string]> = [
+    ['polysemantic neurons', ms(c.polysemantic), `n(n−1)/4m = ${fmt(t.expectedPolysemantic)}, exact ${fmt(t.exactExpectedPolysemantic)}`],
+    ['  of them 2 features, opposite signs', ms(c.oppositePairNeurons), ''],
+    ['neurons with both signs at init', ms(c.predictedFromInit), `exact ${fmt(t.exactExpectedPolysemantic)}`],
+    ['colliding pairs at init', ms(c.collisions), `n(n−1)/2m = ${fmt(t.expectedCollisions)}`],
+    ['  benign (opposite signs)', ms(c.benignCollisions), fmt(t.expectedBenign)],
+    ['  malign (same sign)', ms(c.malignCollisions), fmt(t.expectedBenign)],
+    ['  benign still shared', ms(c.benignStillShared), ''],
+    ['  malign still shared', ms(c.malignStillShared), ''],
+    ['neurons winning ≥ 3 features at init', ms(c.tripleCollisions), `C(n,3)/m² = ${fmt(t.expectedTriples, 3)}`],
+    ['features ending on their initial winner', ms(c.endedOnInitialWinner), `by chance n/m = ${fmt(n * t.chanceEndOnInitialWinner)}`],
+    ['features on no neuron', ms(c.unrepresentedFeatures), ''],
+    ['features on several neurons', ms(c.multiNeuronFeatures), ''],
+    ['monosemantic neurons', ms(c.monosemantic), ''],
+    ['dead neurons', ms(c.dead), `m − n = ${m - n}`],
+  ];
+  const lines = [
+    `run ${run.dir}: n=${n} m=${m}, ${I} instance${I === 1 ? '' : 's'} (${cfg.optimizer}, lr ${cfg.lr}, λ ${cfg.lambda}, ${run.summary?.steps ?? cfg.steps} steps); band [${a.band.join(', ')}]`,
+    '',
+    table(['', 'mean ± s.e.', 'theory'], rows, 'lrl'),
+    '',
+    `start/end correlation W0·Wᵀ: diagonal mean ${fmt(a.correlation.diagonalMean, 4)}, off-diagonal mean ${fmt(a.correlation.offDiagonalMean, 4)}` +
+      (a.correlation.offDiagonalRms !== null ? ` (rms ${fmt(a.correlation.offDiagonalRms, 4)})` : ''),
+    '',
+    'per instance:',
+    table(
+      ['inst', 'poly', 'mono', 'dead', 'pairs', 'benign', 'malign', 'triples', 'onWinner', 'noNeuron', 'severalNeurons'],
+      a.instances.map((x) => {
+        const k = x.counts;
+        return [x.instance, k.polysemantic, k.monosemantic, k.dead, k.collisions, k.benignCollisions, k.malignCollisions, k.tripleCollisions, k.endedOnInitialWinner, k.unrepresentedFeatures, k.multiNeuronFeatures].map(String);
+      }),
+    ),
+  ];
+  return lines.join('\n');
+}
+
+/** `align`: one letter per column, l or r (default: first column left, the others right). */
+function table(header: string[], rows: string[][], align = 'l' + 'r'.repeat(header.length - 1)): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, j) => Math.max(...all.map((r) => [...r[j]].length)));
+  const pad = (s: string, j: number) => {
+    const fill = ' '.repeat(widths[j] - [...s].length);
+    return align[j] === 'l' ? s + fill : fill + s;
+  };
+  return all.map((r) => r.map(pad).join('  ').trimEnd()).join('\n');
+}
