@@ -4,5 +4,6 @@ import { register as train } from './train.js';
 import { register as analyze } from './analyze.js';
 import { register as sparsify } from './sparsify.js';
 import { register as explore } from './explore.js';
+import { register as reproduce } from './reproduce.js';
 
-export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore];
+export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce];

@@ -70,7 +70,11 @@ export async function startExploreServer(options: { port?: number; root?: string
   return {
     url: `http://${HOST}:${actual}/`,
     port: actual,
-    close: () => new Promise((done) => server.close(() => done())),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections(); // keep-alive sockets from the browser would hold close() open
+      }),
   };
 }
 

@@ -6,13 +6,14 @@ import type { BackendChoice } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import type { Backend, BackendName, Problem } from './backend.js';
 import { referenceBackend } from './reference.js';
+import { createWasmBackend } from './wasm.js';
 
 type BackendFactory = () => Promise<Backend | null>;
 
 /** name → async factory (null when unavailable here, e.g. no WebAssembly). */
 export const BACKENDS: Record<BackendName, BackendFactory> = {
   reference: async () => referenceBackend,
-  wasm: async () => null,
+  wasm: createWasmBackend,
 };
 
 /** Returns the backend for a choice, or a UserError naming why it cannot run this problem. */

@@ -1,0 +1,112 @@
+/**
+ * One command (a training step or an evaluation) split over threads. Instances are
+ * independent, so T threads first take whole instances round-robin, each with its own
+ * scratch slot and no synchronization; the instances left over (fewer than T) are done by all
+ * threads together, row groups split between them, with a barrier between phases:
+ *   pack W │ Gram rows (triangle split by area) │ coefficients + product rows │ rows: stats + update
+ * Which thread computes an entry never changes how it is summed, so any T gives the same bits.
+ */
+import {
+  CMD, CMD_STEP, D_OFF, G_OFF, H_BASE, INSTANCES, INTERFERENCE, LAMBDA, LOSS_PTR, FORCES_PTR, M, M4, M8, MI_OFF, N, N4,
+  OPTIMIZER, PANEL_BYTES, PANELS_PTR, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, W_PTR, WITH_FORCES, WP_OFF,
+  ctlF64, ctlI32, ctlPtr,
+} from './control';
+import { coefficientGroups } from './coefficients';
+import { gramGroups, packGroups } from './gram';
+import { rowStats, updateRow } from './optimizer';
+import { productGroups } from './product';
+import { barrier } from './sync';
+
+/** Thread t's share of the current command, among `threads`. */
+export function share(ctl: usize, t: i32, threads: i32): void {
+  const instances = ctlI32(ctl, INSTANCES);
+  const alone = (instances / threads) * threads;
+  for (let inst = t; inst < alone; inst += threads) runInstance(ctl, inst, t, 0, 1);
+  for (let inst = alone; inst < instances; inst++) runInstance(ctl, inst, 0, t, threads);
+}
+
+/** [lo, hi) of `count` items split evenly over `parts`. */
+// @ts-ignore: decorator
+@inline function evenLo(count: i32, part: i32, parts: i32): i32 {
+  return ((count as i64) * part / parts) as i32;
+}
+
+/** First row group of part `part` when group g costs (groups − g): the Gram triangle. */
+function triangleLo(groups: i32, part: i32, parts: i32): i32 {
+  if (part <= 0) return 0;
+  if (part >= parts) return groups;
+  const total = (groups as i64) * (groups + 1) / 2;
+  const target = total * part / parts;
+  let cum: i64 = 0;
+  let g = 0;
+  while (g < groups && cum < target) {
+    cum += groups - g;
+    g++;
+  }
+  return g;
+}
+
+/**
+ * Instance `inst` with scratch slot `slot`, as part `t` of `parts` cooperating threads
+ * (parts = 1: the whole instance, no barriers).
+ */
+function runInstance(ctl: usize, inst: i32, slot: i32, t: i32, parts: i32): void {
+  const n = ctlI32(ctl, N), m = ctlI32(ctl, M), n4 = ctlI32(ctl, N4), m4 = ctlI32(ctl, M4), m8 = ctlI32(ctl, M8);
+  const groups = n4 >> 2;
+  const base = ctlPtr(ctl, SLOTS_PTR) + (slot as usize) * ctlPtr(ctl, SLOT_BYTES);
+  const Wp = base + ctlPtr(ctl, WP_OFF), G = base + ctlPtr(ctl, G_OFF), Mi = base + ctlPtr(ctl, MI_OFF), D = base + ctlPtr(ctl, D_OFF);
+  const panel = ctlPtr(ctl, PANELS_PTR) + ((parts == 1 ? slot : t) as usize) * ctlPtr(ctl, PANEL_BYTES);
+  const size = (n as usize) * (m as usize);
+  const W = ctlPtr(ctl, W_PTR) + ((inst as usize) * size << 2);
+  const stats = ctlPtr(ctl, STATS_PTR) + ((inst as usize) * (n4 as usize) * (ROW_STATS as usize) << 3);
+
+  barrier(ctl, parts); // the previous shared instance is finished with the shared slot
+  packGroups(W, n, m, m4, Wp, evenLo(groups, t, parts), evenLo(groups, t + 1, parts));
+  barrier(ctl, parts);
+  gramGroups(Wp, n4, m4, G, triangleLo(groups, t, parts), triangleLo(groups, t + 1, parts));
+  barrier(ctl, parts); // coefficient rows read mirrored entries written by other threads
+  const g0 = evenLo(groups, t, parts), g1 = evenLo(groups, t + 1, parts);
+  coefficientGroups(G, n, n4, ctlI32(ctl, INTERFERENCE) != 0, Mi, stats, g0, g1);
+  productGroups(Mi, W, n, n4, m, m8, D, panel, g0, g1);
+  barrier(ctl, parts); // every product row has read all of W before any row is updated
+
+  const update = ctlI32(ctl, CMD) == CMD_STEP;
+  const forces = ctlI32(ctl, WITH_FORCES) != 0;
+  const opt = ctlI32(ctl, OPTIMIZER);
+  const rowBytes = (m as usize) << 2;
+  const S1 = ctlPtr(ctl, S1_PTR) + ((inst as usize) * size << 2);
+  const S2 = ctlPtr(ctl, S2_PTR) + ((inst as usize) * size << 2);
+  const groupBytes = (n4 as usize) << 4;
+  for (let i = evenLo(n, t, parts); i < evenLo(n, t + 1, parts); i++) {
+    const off = (i as usize) * rowBytes;
+    const d = D + (i as usize) * ((m8 as usize) << 2);
+    const mii = load<f32>(Mi + ((i >> 2) as usize) * groupBytes + ((i as usize) << 4) + (((i & 3) as usize) << 2));
+    const st = stats + ((i as usize) * (ROW_STATS as usize) << 3);
+    if (forces || !update) rowStats(W + off, d, m, mii, forces, st);
+    if (update) store<f64>(st, updateRow(opt, ctl + H_BASE, W + off, d, S1 + off, S2 + off, m), 16);
+  }
+}
+
+/** Per instance: loss = smooth + λ‖W‖₁ and the three force norms, summed over rows in order. */
+export function finalize(ctl: usize): void {
+  const instances = ctlI32(ctl, INSTANCES), n = ctlI32(ctl, N), n4 = ctlI32(ctl, N4);
+  const lambda = ctlF64(ctl, LAMBDA);
+  const loss = ctlPtr(ctl, LOSS_PTR), forces = ctlPtr(ctl, FORCES_PTR);
+  for (let inst = 0; inst < instances; inst++) {
+    let smooth: f64 = 0, benefit: f64 = 0, l1: f64 = 0, nonzero: f64 = 0, inter: f64 = 0;
+    let st = ctlPtr(ctl, STATS_PTR) + ((inst as usize) * (n4 as usize) * (ROW_STATS as usize) << 3);
+    for (let i = 0; i < n; i++) {
+      smooth += load<f64>(st);
+      benefit += load<f64>(st, 8);
+      l1 += load<f64>(st, 16);
+      nonzero += load<f64>(st, 24);
+      inter += load<f64>(st, 32);
+      st += (ROW_STATS as usize) << 3;
+    }
+    store<f64>(loss + ((inst as usize) << 3), smooth + lambda * l1);
+    const f = forces + ((inst as usize) * 24);
+    store<f64>(f, Math.sqrt(benefit));
+    store<f64>(f, Math.sqrt(inter), 8);
+    store<f64>(f, lambda * Math.sqrt(nonzero), 16);
+  }
+}

@@ -1,0 +1,174 @@
+// Kernel benchmark (npm run bench): the wasm backend against the float64 reference, against
+// its own bare products, on 1 and 2 threads, and against PyTorch when Debian's python3-torch
+// is installed. Timings on a shared machine are noisy: every comparison is a ratio of numbers
+// measured in this same run, each the best of several trials. Nothing here gates CI.
+//
+//   node bench/kernels.mjs [--quick] [--no-torch] [--torch-steps 100]
+//
+// "Effective GFLOP/s" = 4·n²·m per instance / time, counting both products in full although
+// the Gram kernel computes only the upper triangle (as in issue 3's table).
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { OPTIMIZER_DEFAULTS } from '../dist/core/optimizers.js';
+import { referenceBackend } from '../dist/kernels/reference.js';
+import { createWasmBackend } from '../dist/kernels/wasm.js';
+import { instantiate, loadKernels } from '../dist/kernels/wasm-module.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const withTorch = !args.includes('--no-torch');
+const torchSteps = Number(args[args.indexOf('--torch-steps') + 1]) || 100;
+const TRIAL_SECONDS = quick ? 0.3 : 1;
+const TRIALS = quick ? 3 : 5;
+
+const n = 256;
+const CASES = [
+  { instances: 1, m: 256 },
+  { instances: 1, m: 1024 },
+  { instances: 1, m: 4096 },
+  { instances: 16, m: 1024 },
+];
+
+const problem = (instances, m, threads) => ({
+  nInstances: instances,
+  nFeatures: n,
+  nHidden: m,
+  interference: true,
+  optimizer: 'adamw',
+  hyper: { ...OPTIMIZER_DEFAULTS, lr: 1e-3, lambda: 1e-3 },
+  threads,
+});
+
+/** Deterministic N(0, 1/m) weights (Box–Muller on a small LCG; the values do not matter much). */
+function randomWeights(count, m, seed = 1) {
+  let s = seed >>> 0;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const W = new Float32Array(count);
+  for (let i = 0; i < count; i++) W[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) / Math.sqrt(m);
+  return W;
+}
+
+/** Best seconds per call of fn over TRIALS trials of about TRIAL_SECONDS each. */
+function time(fn, minCalls = 1) {
+  let t0 = performance.now();
+  fn();
+  const once = Math.max(1e-6, (performance.now() - t0) / 1000);
+  const calls = Math.max(minCalls, Math.round(TRIAL_SECONDS / once));
+  let best = Infinity;
+  for (let r = 0; r < TRIALS; r++) {
+    t0 = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    best = Math.min(best, (performance.now() - t0) / 1000 / calls);
+  }
+  return best;
+}
+
+/** The two bare products of one instance (pack W, G = W Wᵀ, D = M W), single thread. */
+function bareProducts(kernels, m) {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+  const k = instantiate(kernels.single, memory);
+  const n4 = Math.ceil(n / 4) * 4, m4 = Math.ceil(m / 4) * 4, m8 = Math.ceil(m / 8) * 8;
+  let next = k.heapBase();
+  const alloc = (bytes) => ((next += Math.ceil(bytes / 64) * 64), next - Math.ceil(bytes / 64) * 64);
+  const [W, Wp, G, Mi, D, P, stats] = [n * m, n4 * m4, n4 * n4, n4 * n4, n4 * m8, 8 * n, 2 * 5 * n4].map((floats) => alloc(4 * floats));
+  memory.grow(Math.ceil(next / 65536));
+  new Float32Array(memory.buffer, W, n * m).set(randomWeights(n * m, m));
+  const groups = n4 / 4;
+  k.packGroups(W, n, m, m4, Wp, 0, groups);
+  k.gramGroups(Wp, n4, m4, G, 0, groups);
+  k.coefficientGroups(G, n, n4, 1, Mi, stats, 0, groups); // a realistic M (about half zeros)
+  return time(() => {
+    k.packGroups(W, n, m, m4, Wp, 0, groups);
+    k.gramGroups(Wp, n4, m4, G, 0, groups);
+    k.productGroups(Mi, W, n, n4, m, m8, D, P, 0, groups);
+  });
+}
+
+function sessionStep(backend, instances, m, threads) {
+  const s = backend.createSession(problem(instances, m, threads), randomWeights(instances * n * m, m));
+  const used = s.threadsInUse ?? 1;
+  for (let i = 0; i < 3; i++) s.step(null, false); // tier up the wasm code, warm the caches
+  const seconds = time(() => s.step(null, false), 3);
+  s.dispose();
+  return { seconds, used };
+}
+
+function referenceStep(m) {
+  const s = referenceBackend.createSession(problem(1, m, 1), randomWeights(n * m, m));
+  const t0 = performance.now();
+  s.step(null, false);
+  return (performance.now() - t0) / 1000;
+}
+
+const fmt = (x, d = 1) => x.toFixed(d);
+const gflops = (instances, m, seconds) => (4 * instances * n * n * m) / seconds / 1e9;
+
+const wasm = await createWasmBackend();
+const kernels = await loadKernels();
+if (!wasm || !kernels) {
+  console.error('bench: WebAssembly SIMD is not available in this Node');
+  process.exit(1);
+}
+console.log(`incidental kernel benchmark — ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`AdamW steps, n=${n}; best of ${TRIALS} trials; reference timed on one step of one instance (scaled by instances)\n`);
+const header = ['instances×m', 'step 1T ms', 'step 2T ms', '2T/1T', 'bare ms', 'bare GFLOP/s', 'step GFLOP/s 1T', 'step GFLOP/s 2T', 'step/bare', 'ref ms', 'ref/wasm 1T'];
+const rows = [header];
+const results = {};
+for (const { instances, m } of CASES) {
+  const one = sessionStep(wasm, instances, m, 1);
+  const two = sessionStep(wasm, instances, m, 2);
+  const bare = bareProducts(kernels, m) * instances;
+  const ref = (quick && m > 1024 ? NaN : referenceStep(m)) * instances;
+  results[`${instances}x${m}`] = { one: one.seconds, two: two.seconds, bare, ref };
+  rows.push([
+    `${instances}×${m}`,
+    fmt(one.seconds * 1e3, 2),
+    fmt(two.seconds * 1e3, 2) + (two.used === 2 ? '' : ` (${two.used}T)`),
+    fmt(one.seconds / two.seconds, 2) + '×',
+    fmt(bare * 1e3, 2),
+    fmt(gflops(instances, m, bare)),
+    fmt(gflops(instances, m, one.seconds)),
+    fmt(gflops(instances, m, two.seconds)),
+    fmt(one.seconds / bare, 3) + '×',
+    Number.isNaN(ref) ? '–' : fmt(ref * 1e3, 0),
+    Number.isNaN(ref) ? '–' : fmt(ref / one.seconds, 0) + '×',
+  ]);
+}
+const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
+console.log('\nbare = pack + Gram + product of the two kernels alone (1 thread); step/bare = everything else a step does (coefficients, loss, AdamW update) as a factor.');
+
+if (withTorch) {
+  const python = findTorchPython();
+  if (!python) console.log('\nPyTorch comparison skipped: no python3 with torch (apt install python3-torch)');
+  else torchComparison(python);
+}
+
+function findTorchPython() {
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    try {
+      execFileSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' });
+      return candidate;
+    } catch {}
+  }
+  return null;
+}
+
+function torchComparison(python) {
+  const instances = 16, m = 1024, steps = quick ? Math.min(torchSteps, 20) : torchSteps;
+  console.log(`\nThe paper's configuration: ${instances} instances × (n=${n}, m=${m}), AdamW lr 1e-3, λ=1e-3, 2 threads, ${steps} timed steps each`);
+  const s = wasm.createSession(problem(instances, m, 2), randomWeights(instances * n * m, m));
+  for (let i = 0; i < 3; i++) s.step(null, false);
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) s.step(null, false);
+  const ours = (performance.now() - t0) / 1000 / steps;
+  s.dispose();
+  console.log(`  ours (wasm, ${s.threadsInUse ?? 2} threads)    ${fmt(ours * 1e3, 1)} ms/step`);
+  const dir = fileURLToPath(new URL('.', import.meta.url));
+  for (const script of ['torch_authors.py', 'torch_closed_form.py']) {
+    const out = execFileSync(python, [`${dir}${script}`, '--n', `${n}`, '--m', `${m}`, '--instances', `${instances}`, '--steps', `${steps}`, '--threads', '2'], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').pop());
+    console.log(`  ${script.padEnd(22)} ${fmt(r.seconds_per_step * 1e3, 1)} ms/step  → ours is ${fmt(r.seconds_per_step / ours, 1)}× faster (torch ${r.torch})`);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `incidental reproduce`: reruns the paper's experiments (A–F) and writes one report.
+ * A thin shell over src/reproduce/runner.ts: flags, a progress line (redrawn on a
+ * terminal, periodic plain lines otherwise) and Ctrl-C handling (the first press stops
+ * cleanly keeping every finished run, a second one exits at once).
+ */
+import type { Command } from 'commander';
+import { ConfigError } from '../core/errors.js';
+import { parseOnly, parseScale } from '../reproduce/registry.js';
+import { fmtSeconds } from '../reproduce/report-html.js';
+import { reproduce, ReproduceInterrupted, type ReproduceProgress } from '../reproduce/runner.js';
+import { parseNumber } from './options.js';
+
+export function register(program: Command): void {
+  program
+    .command('reproduce')
+    .description("rerun the paper's experiments (A–F) and write a self-contained report (report.html, figures as SVG/PNG, data as JSON/CSV)")
+    .option('--scale <scale>', 'quick (minutes, scaled down), paper (the published parameters: hours), or test (seconds, meaningless numbers)', 'quick')
+    .option('--only <ids>', 'comma-separated experiments, e.g. A,B,E (default: all)')
+    .option('--out <dir>', 'output directory (runs are cached in OUT/runs)', 'reproduce-out')
+    .option('--fresh', 'recompute every run instead of reusing the cache')
+    .option('--workers <int>', 'parallel training threads (default: 2, or 1 on a single core)', parseNumber)
+    .option('--no-png', 'skip the PNG copies of the figures')
+    .option('--quiet', 'no progress output')
+    .action(async (opts: Record<string, unknown>) => {
+      const scale = parseScale(String(opts.scale));
+      const only = opts.only === undefined ? undefined : parseOnly(String(opts.only));
+      const workers = opts.workers === undefined ? undefined : (opts.workers as number);
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
+        throw new ConfigError('workers (--workers)', workers, 'must be an integer >= 0');
+      }
+      const controller = new AbortController();
+      let presses = 0;
+      const onSigint = () => {
+        presses++;
+        if (presses === 1) {
+          process.stderr.write('\nincidental: stopping; finished runs stay cached (press Ctrl-C again to quit at once)\n');
+          controller.abort();
+        } else process.exit(130);
+      };
+      process.on('SIGINT', onSigint);
+      const display = opts.quiet ? null : createDisplay(process.stderr);
+      try {
+        const result = await reproduce({
+          out: String(opts.out),
+          scale,
+          only,
+          fresh: Boolean(opts.fresh),
+          workers,
+          png: opts.png !== false,
+          signal: controller.signal,
+          onProgress: display?.update,
+          command: ['incidental', ...process.argv.slice(2)].join(' '),
+        });
+        display?.stop();
+        const checks = result.experiments.flatMap((e) => e.checks);
+        for (const c of checks) process.stdout.write(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.measured} (${c.criterion})\n`);
+        const trained = result.provenance.runs.filter((r) => !r.cached).length;
+        process.stdout.write(
+          `${checks.filter((c) => c.pass).length} of ${checks.length} checks pass; ${result.provenance.runs.length} runs (${trained} trained, ` +
+            `${result.provenance.runs.length - trained} cached) in ${fmtSeconds(result.provenance.wallTimeSeconds)}; report: ${result.reportPath}\n`,
+        );
+      } catch (err) {
+        display?.stop();
+        if (err instanceof ReproduceInterrupted) {
+          process.stderr.write(`incidental: ${err.message}\n`);
+          process.exitCode = 130;
+          return;
+        }
+        throw err;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
+}
+
+/** One status line: overall bar and percentage, runs done, the runs in progress, ETA. */
+export function formatProgress(p: ReproduceProgress, width = 24): string {
+  if (p.phase !== 'train') return `${p.message} (${fmtSeconds(p.elapsedSeconds)})`;
+  const frac = p.totalWork > 0 ? Math.min(1, p.doneWork / p.totalWork) : 1;
+  const filled = Math.round(frac * width);
+  const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
+  const runs = `${p.finishedRuns + p.cachedRuns}/${p.totalRuns} runs${p.cachedRuns ? ` (${p.cachedRuns} cached)` : ''}`;
+  const active = p.active.map((a) => `${a.label} ${Math.floor((100 * a.step) / Math.max(1, a.steps))}%`).join(', ');
+  const eta = p.etaSeconds === null ? 'ETA …' : `ETA ${fmtSeconds(p.etaSeconds)}`;
+  return `[${bar}] ${(100 * frac).toFixed(0)}% ${runs} | ${active || 'starting'} | ${eta}`;
+}
+
+function createDisplay(stream: NodeJS.WriteStream) {
+  const tty = Boolean(stream.isTTY);
+  let lastPrint = 0;
+  let lastMessage = '';
+  let drawn = false;
+  return {
+    update(p: ReproduceProgress) {
+      const now = Date.now();
+      if (tty) {
+        if (now - lastPrint < 200 && p.phase === 'train' && !p.message) return;
+        lastPrint = now;
+        const cols = stream.columns || 120;
+        const line = formatProgress(p);
+        stream.write(`\r\x1b[2K${line.length > cols - 1 ? line.slice(0, cols - 2) + '…' : line}`);
+        drawn = true;
+        if (p.message.startsWith('finished')) {
+          stream.write(`\r\x1b[2K${p.message}\n`);
+          drawn = false;
+        }
+        return;
+      }
+      const important = p.message !== '' && p.message !== lastMessage;
+      if (!important && now - lastPrint < 5000) return;
+      lastPrint = now;
+      lastMessage = p.message;
+      stream.write(`${p.phase === 'train' && p.message ? `${p.message}; ` : ''}${formatProgress(p)}\n`);
+    },
+    stop() {
+      if (tty && drawn) stream.write('\n');
+      drawn = false;
+    },
+  };
+}

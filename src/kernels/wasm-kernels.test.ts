@@ -1,0 +1,230 @@
+// Each wasm kernel against the float64 reference (reference-impl.ts, optimizers.ts) on random
+// inputs of awkward sizes: n and m not multiples of the SIMD width or the 4×2 blocks, n = 1, m = 1.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers.js';
+import { createStreams, type RandomStream } from '../core/rng.js';
+import { coefficients, gram, matmul } from './reference-impl.js';
+import { HYPER_OFFSET, ROW_STATS, loadKernels, instantiate, type KernelExports } from './wasm-module.js';
+
+const SIZES: [number, number][] = [[1, 1], [1, 7], [5, 1], [3, 5], [6, 9], [13, 33], [17, 64], [32, 30]];
+
+/** A fresh unshared memory with a bump allocator (64-byte aligned, like the kernels' layout). */
+class Lab {
+  readonly k: KernelExports;
+  readonly memory = new WebAssembly.Memory({ initial: 64, maximum: 65536 });
+  private next: number;
+  constructor(module: WebAssembly.Module) {
+    this.k = instantiate(module, this.memory);
+    this.next = this.k.heapBase();
+  }
+  alloc(bytes: number): number {
+    const p = this.next;
+    this.next += Math.ceil(bytes / 64) * 64;
+    return p;
+  }
+  f32(ptr: number, length: number) {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+  f64(ptr: number, length: number) {
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+}
+
+let lab: () => Lab;
+beforeAll(async () => {
+  const kernels = await loadKernels();
+  expect(kernels, 'this Node has WebAssembly SIMD').not.toBeNull();
+  lab = () => new Lab(kernels!.single);
+});
+
+const up = (x: number, k: number) => Math.ceil(x / k) * k;
+const gaussians = (s: RandomStream, count: number, scale: number) => Float32Array.from({ length: count }, () => scale * s.nextGaussian());
+
+/** Packs W and computes G on the wasm side; returns G [n4, n4]. */
+function wasmGram(L: Lab, W: Float32Array, n: number, m: number, split?: number): Float32Array {
+  const n4 = up(n, 4), m4 = up(m, 4), groups = n4 / 4;
+  const pW = L.alloc(4 * n * m), pWp = L.alloc(4 * n4 * m4), pG = L.alloc(4 * n4 * n4);
+  L.f32(pW, n * m).set(W);
+  L.k.packGroups(pW, n, m, m4, pWp, 0, groups);
+  if (split === undefined) L.k.gramGroups(pWp, n4, m4, pG, 0, groups);
+  else {
+    L.k.gramGroups(pWp, n4, m4, pG, split, groups);
+    L.k.gramGroups(pWp, n4, m4, pG, 0, split);
+  }
+  return L.f32(pG, n4 * n4).slice();
+}
+
+describe('wasm gram', () => {
+  it.each(SIZES)('n=%i m=%i matches the reference to float32 rounding', (n, m) => {
+    const [s] = createStreams(n * 100 + m, 1);
+    const W = gaussians(s, n * m, 1 / Math.sqrt(m));
+    const G = wasmGram(lab(), W, n, m);
+    const ref = new Float64Array(n * n);
+    gram(W, n, m, ref);
+    const n4 = up(n, 4);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let scale = 0;
+        for (let k = 0; k < m; k++) scale += Math.abs(W[i * m + k] * W[j * m + k]);
+        expect(Math.abs(G[i * n4 + j] - ref[i * n + j])).toBeLessThanOrEqual(2e-6 * scale + 1e-30);
+      }
+    }
+  });
+
+  it('is exactly symmetric and does not depend on how row groups are split', () => {
+    const [s] = createStreams(7, 1);
+    const n = 19, m = 23;
+    const W = gaussians(s, n * m, 0.3);
+    const whole = wasmGram(lab(), W, n, m);
+    const split = wasmGram(lab(), W, n, m, 3);
+    expect(split).toEqual(whole);
+    const n4 = up(n, 4);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(whole[i * n4 + j]).toBe(whole[j * n4 + i]);
+  });
+});
+
+describe('wasm coefficients', () => {
+  it.each([...SIZES.map(([n]) => [n, true] as const), [6, false] as const, [13, false] as const])('n=%i interference=%s matches the reference', (n, interference) => {
+    const [s] = createStreams(n + (interference ? 0 : 1000), 1);
+    const n4 = up(n, 4);
+    const G = new Float32Array(n4 * n4);
+    for (let i = 0; i < n; i++) {
+      G[i * n4 + i] = Math.abs(1 + 0.5 * s.nextGaussian()) * (i % 5 === 4 ? 0 : 1); // one zero-norm row: its ReLU' is 0
+      for (let j = i + 1; j < n; j++) G[i * n4 + j] = G[j * n4 + i] = 0.4 * s.nextGaussian();
+    }
+    const L = lab();
+    const pG = L.alloc(4 * n4 * n4), pMi = L.alloc(4 * n4 * n4), pStats = L.alloc(8 * n4 * ROW_STATS);
+    L.f32(pG, n4 * n4).set(G);
+    L.k.coefficientGroups(pG, n, n4, interference ? 1 : 0, pMi, pStats, 0, n4 / 4);
+    const Mi = L.f32(pMi, n4 * n4);
+    const stats = L.f64(pStats, n4 * ROW_STATS);
+
+    const G64 = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) G64[i * n + j] = G[i * n4 + j];
+    const M = new Float64Array(n * n);
+    const loss = coefficients(G64, n, interference, M);
+    let smooth = 0;
+    let benefit = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        // interleaved layout: Mi[g][j][r] = M[4g + r][j]
+        const got = Mi[(i >> 2) * n4 * 4 + j * 4 + (i & 3)];
+        expect(Math.abs(got - M[i * n + j])).toBeLessThanOrEqual(1e-6 * Math.abs(M[i * n + j]));
+      }
+      smooth += stats[i * ROW_STATS];
+      benefit += stats[i * ROW_STATS + 1];
+    }
+    expect(smooth).toBeCloseTo(loss, 10);
+    let refBenefit = 0;
+    for (let i = 0; i < n; i++) refBenefit += M[i * n + i] ** 2 * G64[i * n + i];
+    expect(Math.abs(benefit - refBenefit)).toBeLessThanOrEqual(1e-6 * refBenefit + 1e-30);
+  });
+});
+
+describe('wasm product', () => {
+  it.each(SIZES)('n=%i m=%i: D = M W matches the reference', (n, m) => {
+    const [s] = createStreams(31 * n + m, 1);
+    const n4 = up(n, 4), m8 = up(m, 8);
+    const W = gaussians(s, n * m, 1 / Math.sqrt(m));
+    const M = new Float64Array(n * n);
+    for (let i = 0; i < n * n; i++) M[i] = Math.fround(s.nextDouble() < 0.4 ? 0 : 4 * s.nextGaussian());
+    const L = lab();
+    const pW = L.alloc(4 * n * m), pMi = L.alloc(4 * n4 * n4), pD = L.alloc(4 * n4 * m8), pP = L.alloc(32 * n);
+    L.f32(pW, n * m).set(W);
+    const Mi = L.f32(pMi, n4 * n4);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Mi[(i >> 2) * n4 * 4 + j * 4 + (i & 3)] = M[i * n + j];
+    L.k.productGroups(pMi, pW, n, n4, m, m8, pD, pP, 0, n4 / 4);
+    const D = L.f32(pD, n4 * m8);
+    const ref = new Float64Array(n * m);
+    matmul(M, W, n, m, ref);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < m; k++) {
+        let scale = 0;
+        for (let j = 0; j < n; j++) scale += Math.abs(M[i * n + j] * W[j * m + k]);
+        expect(Math.abs(D[i * m8 + k] - ref[i * m + k])).toBeLessThanOrEqual(2e-6 * scale + 1e-30);
+      }
+    }
+  });
+});
+
+describe('wasm row statistics', () => {
+  it.each([1, 3, 4, 9, 64, 67])('m=%i: Σ|w|, nonzeros and the interference force²', (m) => {
+    const [s] = createStreams(m, 1);
+    const w = gaussians(s, m, 0.2);
+    for (let k = 0; k < m; k += 3) w[k] = 0;
+    const d = gaussians(s, m, 0.5);
+    const mii = Math.fround(-0.7);
+    const L = lab();
+    const pw = L.alloc(4 * m), pd = L.alloc(4 * m), pst = L.alloc(8 * ROW_STATS);
+    L.f32(pw, m).set(w);
+    L.f32(pd, m).set(d);
+    L.k.rowStats(pw, pd, m, mii, 1, pst);
+    const st = L.f64(pst, ROW_STATS);
+    let abs = 0;
+    let nz = 0;
+    let inter = 0;
+    for (let k = 0; k < m; k++) {
+      abs += Math.abs(w[k]);
+      if (w[k] !== 0) nz++;
+      inter += (d[k] - mii * w[k]) ** 2;
+    }
+    expect(st[2]).toBeCloseTo(abs, 12);
+    expect(st[3]).toBe(nz);
+    expect(Math.abs(st[4] - inter)).toBeLessThanOrEqual(1e-6 * inter);
+  });
+});
+
+describe('wasm optimizer updates', () => {
+  const ids: Record<OptimizerName, number> = { sgd: 0, 'prox-sgd': 1, adam: 2, adamw: 3 };
+  it('optimizer ids match the registry', () => {
+    for (const name of OPTIMIZER_NAMES) expect(OPTIMIZERS[name].id).toBe(ids[name]);
+  });
+
+  it.each(OPTIMIZER_NAMES.flatMap((name) => [1, 6, 37].map((m) => [name, m] as const)))('%s, m=%i, step 3: matches src/core/optimizers.ts', (name, m) => {
+    const [s] = createStreams(m + name.length, 1);
+    const hyper = { ...OPTIMIZER_DEFAULTS, lr: 0.05, lambda: 0.3, weightDecay: 0.1 };
+    const opt = OPTIMIZERS[name];
+    const w = gaussians(s, m, 0.2);
+    w[0] = 0; // sign(0) = 0
+    const d = gaussians(s, m, 0.5);
+    const s1 = gaussians(s, m, 0.1);
+    const s2 = Float32Array.from(gaussians(s, m, 0.1), (x) => x * x);
+    const t = 3;
+
+    const L = lab();
+    const ctl = L.alloc(L.k.controlBytes());
+    L.k.configure(ctl, 1, 1, m, 1, opt.id, opt.stateSlots, 1);
+    L.k.setHyper(ctl, hyper.lr, hyper.lambda, hyper.weightDecay, hyper.beta1, hyper.beta2, hyper.eps);
+    L.k.setCommand(ctl, 1, 1, 0, hyper.lr / (1 - hyper.beta1 ** t), Math.sqrt(1 - hyper.beta2 ** t));
+    const [pw, pd, p1, p2] = [w, d, s1, s2].map((x) => {
+      const p = L.alloc(4 * m);
+      L.f32(p, m).set(x);
+      return p;
+    });
+    const l1 = L.k.updateRow(opt.id, ctl + HYPER_OFFSET, pw, pd, p1, p2, m);
+    expect(l1).toBeCloseTo(w.reduce((s, x) => s + Math.abs(x), 0), 12);
+
+    const W64 = Float64Array.from(w);
+    const state = [Float64Array.from(s1), Float64Array.from(s2)].slice(0, opt.stateSlots);
+    opt.update(W64, Float64Array.from(d), state, t, hyper);
+    // float32 rounding of each term, relative to the terms' magnitudes (m1 may cancel)
+    const sign = (x: number) => Math.sign(x);
+    const gAbs = (k: number) => Math.abs(d[k]) + hyper.lambda * Math.abs(sign(w[k]));
+    const m1Scale = (k: number) => hyper.beta1 * Math.abs(s1[k]) + (1 - hyper.beta1) * gAbs(k);
+    const m2Scale = (k: number) => hyper.beta2 * s2[k] + (1 - hyper.beta2) * gAbs(k) ** 2;
+    const got = L.f32(pw, m);
+    for (let k = 0; k < m; k++) {
+      let scale = Math.abs(w[k]) + hyper.lr * (gAbs(k) + hyper.lambda);
+      if (opt.stateSlots === 2) {
+        const stepSize = hyper.lr / (1 - hyper.beta1 ** t);
+        scale = Math.abs(w[k]) + (stepSize * m1Scale(k)) / (Math.sqrt(state[1][k] / (1 - hyper.beta2 ** t)) + hyper.eps);
+      }
+      expect(Math.abs(got[k] - W64[k])).toBeLessThanOrEqual(2e-6 * scale);
+    }
+    if (name === 'prox-sgd') expect(Array.from(got).some((x) => x === 0)).toBe(W64.some((x) => x === 0));
+    for (let slot = 0; slot < opt.stateSlots; slot++) {
+      const g = L.f32(slot === 0 ? p1 : p2, m);
+      for (let k = 0; k < m; k++) expect(Math.abs(g[k] - state[slot][k])).toBeLessThanOrEqual(1e-6 * (slot === 0 ? m1Scale(k) : m2Scale(k)));
+    }
+  });
+});

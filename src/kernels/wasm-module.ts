@@ -1,0 +1,88 @@
+/**
+ * Loads the compiled kernels (inlined by `npm run build:wasm`) once per process, and says
+ * what this platform allows: null when WebAssembly or its 128-bit SIMD is missing; a shared
+ * variant only where shared memory exists (Node, or a cross-origin-isolated page).
+ */
+import { KERNELS_SHARED_BASE64, KERNELS_SINGLE_BASE64 } from './wasm-bytes.generated.js';
+
+/** The exports of assembly/index.ts (addresses and sizes in bytes; `configure` returns the end address). */
+export interface KernelExports {
+  heapBase(): number;
+  controlBytes(): number;
+  configure(ctl: number, instances: number, n: number, m: number, interference: number, optimizer: number, stateSlots: number, maxThreads: number): number;
+  setHyper(ctl: number, lr: number, lambda: number, weightDecay: number, beta1: number, beta2: number, eps: number): void;
+  setCommand(ctl: number, cmd: number, threads: number, withForces: number, stepSize: number, bc2Sqrt: number): void;
+  run(ctl: number): void;
+  workerLoop(ctl: number, thread: number): void;
+  stopWorkers(ctl: number): void;
+  readyWorkers(ctl: number): number;
+  awaitWorkers(ctl: number, count: number, timeoutMs: number): number;
+  weightsPtr(ctl: number): number;
+  statePtr(ctl: number, slot: number): number;
+  lossPtr(ctl: number): number;
+  forcesPtr(ctl: number): number;
+  packGroups(W: number, n: number, m: number, m4: number, Wp: number, g0: number, g1: number): void;
+  gramGroups(Wp: number, n4: number, m4: number, G: number, g0: number, g1: number): void;
+  coefficientGroups(G: number, n: number, n4: number, interference: number, Mi: number, stats: number, g0: number, g1: number): void;
+  productGroups(Mi: number, W: number, n: number, n4: number, m: number, m8: number, D: number, P: number, g0: number, g1: number): void;
+  rowStats(w: number, d: number, m: number, mii: number, forces: number, stats: number): void;
+  /** Returns Σ|w| before the update. */
+  updateRow(opt: number, h: number, w: number, d: number, s1: number, s2: number, m: number): number;
+}
+
+export const CMD_STEP = 1;
+export const CMD_EVALUATE = 2;
+/** Byte offset of the float32 hyperparameters inside the control block (assembly/control.ts H_BASE). */
+export const HYPER_OFFSET = 192;
+/** float64 values per row in the statistics array (assembly/control.ts ROW_STATS). */
+export const ROW_STATS = 5;
+/** Pages the module may address (4 GiB, its declared maximum). */
+export const MAX_PAGES = 65536;
+
+export interface Kernels {
+  /** For an unshared memory: one thread. */
+  single: WebAssembly.Module;
+  /** For a shared memory and worker threads; null where shared memory is unavailable. */
+  shared: WebAssembly.Module | null;
+}
+
+let loading: Promise<Kernels | null> | undefined;
+
+/** The compiled kernels, or null where this platform cannot run them. */
+export function loadKernels(): Promise<Kernels | null> {
+  loading ??= compileKernels();
+  return loading;
+}
+
+async function compileKernels(): Promise<Kernels | null> {
+  if (typeof WebAssembly !== 'object') return null;
+  const single = decodeBase64(KERNELS_SINGLE_BASE64);
+  // validation fails on engines without SIMD (or atomics): fall back to the reference
+  if (!WebAssembly.validate(single)) return null;
+  const shared = sharedMemoryAvailable() ? await WebAssembly.compile(decodeBase64(KERNELS_SHARED_BASE64)) : null;
+  return { single: await WebAssembly.compile(single), shared };
+}
+
+function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Instantiates kernels on `memory` (synchronous: the module is small and already compiled). */
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return instance.exports as unknown as KernelExports;
+}

@@ -1,0 +1,184 @@
+/**
+ * WebAssembly SIMD backend (float32). A session keeps W, the optimizer state and all scratch
+ * (G, M, D) in one wasm memory; a step is one call into wasm and copies nothing. With several
+ * threads the memory is shared with worker threads (pool.ts) that split the instances, or the
+ * row panels of a single instance; every entry is summed in the same order whatever the
+ * split, so weights are bit-identical for any thread count (assembly/schedule.ts).
+ *
+ * @example
+ *   const backend = await createWasmBackend();     // null without WebAssembly SIMD
+ *   const session = backend!.createSession(problem, W0);
+ *   session.step(null, false);
+ */
+import { OPTIMIZERS, type FloatArray } from '../core/optimizers.js';
+import type { Backend, Problem, Session, StepStats } from './backend.js';
+import { loadSpawner, type Spawner } from './pool.js';
+import { CMD_EVALUATE, CMD_STEP, MAX_PAGES, instantiate, loadKernels, type KernelExports, type Kernels } from './wasm-module.js';
+
+/** Most threads a session starts, whatever is asked. */
+export const MAX_THREADS = 64;
+/**
+ * Below this many multiply-adds per step and thread (n²m per instance), waking workers costs
+ * more than it saves (measured with bench/kernels.mjs: a step this size takes ~0.1 ms).
+ */
+const MIN_WORK_PER_THREAD = 1 << 22;
+/** How long Node waits for its workers to start before stepping on one thread meanwhile. */
+const WORKER_START_MS = 10_000;
+
+/**
+ * Threads for a problem: `problem.threads` when given (1 = none), else as many cores as
+ * keep each thread busy with at least MIN_WORK_PER_THREAD per step.
+ */
+export function chooseThreads(problem: Problem, cores: number): number {
+  if (problem.threads > 0) return Math.min(problem.threads, MAX_THREADS);
+  const work = problem.nInstances * problem.nFeatures * problem.nFeatures * problem.nHidden;
+  return Math.max(1, Math.min(cores, MAX_THREADS, Math.floor(work / MIN_WORK_PER_THREAD)));
+}
+
+class WasmSession implements Session {
+  readonly backend = 'wasm' as const;
+  readonly dtype = 'float32' as const;
+  stepCount = 0;
+  private readonly memory: WebAssembly.Memory;
+  private readonly k: KernelExports;
+  private readonly ctl: number;
+  private readonly size: number;
+  private readonly slots: number;
+  private readonly threads: number;
+  private readonly workers: { terminate(): void }[] = [];
+  private poolReady: boolean;
+  private buffer: ArrayBufferLike | undefined;
+  private W!: Float32Array;
+  private state: Float32Array[] = [];
+  private stats!: StepStats;
+  private disposed = false;
+
+  constructor(
+    kernels: Kernels,
+    spawner: Spawner | null,
+    private readonly p: Problem,
+    W0: FloatArray,
+  ) {
+    const wanted = chooseThreads(p, spawner?.cores ?? 1);
+    const threaded = wanted > 1 && kernels.shared !== null && spawner !== null;
+    this.threads = threaded ? wanted : 1;
+    const module = threaded ? kernels.shared! : kernels.single;
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: threaded });
+    this.k = instantiate(module, this.memory);
+    this.ctl = this.k.heapBase();
+    const opt = OPTIMIZERS[p.optimizer];
+    this.slots = opt.stateSlots;
+    this.size = p.nInstances * p.nFeatures * p.nHidden;
+    const end = this.k.configure(this.ctl, p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, opt.id, this.slots, this.threads);
+    const pages = Math.ceil(end / 65536);
+    if (pages > MAX_PAGES) {
+      throw new RangeError(`wasm backend: ${p.nInstances} × ${p.nFeatures} × ${p.nHidden} needs ${(end / 2 ** 30).toFixed(1)} GiB, over the 4 GiB of a wasm memory`);
+    }
+    this.memory.grow(pages - this.memory.buffer.byteLength / 65536);
+    const h = p.hyper;
+    this.k.setHyper(this.ctl, h.lr, h.lambda, h.weightDecay, h.beta1, h.beta2, h.eps);
+    this.refreshViews();
+    this.setWeights(W0);
+    this.poolReady = this.threads === 1;
+    if (threaded) this.startWorkers(module, spawner!);
+  }
+
+  private startWorkers(module: WebAssembly.Module, spawner: Spawner): void {
+    for (let t = 1; t < this.threads; t++) {
+      this.workers.push(spawner.spawn({ module, memory: this.memory, ctl: this.ctl, thread: t }));
+    }
+    if (spawner.canBlock) {
+      const deadline = Date.now() + WORKER_START_MS;
+      let ready = 0;
+      while ((ready = this.k.readyWorkers(this.ctl)) < this.threads - 1 && Date.now() < deadline) {
+        this.k.awaitWorkers(this.ctl, this.threads - 1, Math.max(1, deadline - Date.now()));
+      }
+      this.poolReady = ready === this.threads - 1;
+    }
+  }
+
+  /** Threads the next step will use (diagnostics and benchmarks; not part of Session). */
+  get threadsInUse(): number {
+    return this.activeThreads();
+  }
+
+  /** Threads for the next command: all of them once every worker is up (same bits either way). */
+  private activeThreads(): number {
+    if (!this.poolReady) this.poolReady = this.k.readyWorkers(this.ctl) === this.threads - 1;
+    return this.poolReady ? this.threads : 1;
+  }
+
+  /** Views into the memory; recreated if it was ever replaced by growth. */
+  private refreshViews(): void {
+    const buffer = this.memory.buffer;
+    if (buffer === this.buffer) return;
+    this.buffer = buffer;
+    const { nInstances } = this.p;
+    this.W = new Float32Array(buffer, this.k.weightsPtr(this.ctl), this.size);
+    this.state = Array.from({ length: this.slots }, (_, s) => new Float32Array(buffer, this.k.statePtr(this.ctl, s), this.size));
+    this.stats = {
+      loss: new Float64Array(buffer, this.k.lossPtr(this.ctl), nInstances),
+      forces: new Float64Array(buffer, this.k.forcesPtr(this.ctl), nInstances * 3),
+    };
+  }
+
+  weights(): Float32Array {
+    this.refreshViews();
+    return this.W;
+  }
+
+  setWeights(W: FloatArray): void {
+    if (W.length !== this.size) {
+      throw new RangeError(`setWeights: expected ${this.size} values [${this.p.nInstances}, ${this.p.nFeatures}, ${this.p.nHidden}], got ${W.length}`);
+    }
+    this.refreshViews();
+    this.W.set(W);
+    for (const s of this.state) s.fill(0);
+    this.stepCount = 0;
+  }
+
+  step(noise: Float64Array | null, withForces: boolean): StepStats {
+    if (noise) throw new Error('wasm backend: hidden-layer noise is not supported (use the reference backend)');
+    const t = this.stepCount + 1;
+    this.command(CMD_STEP, withForces, t);
+    this.stepCount = t;
+    return this.stats;
+  }
+
+  evaluate(): StepStats {
+    this.command(CMD_EVALUATE, true, this.stepCount + 1);
+    return this.stats;
+  }
+
+  private command(cmd: number, withForces: boolean, t: number): void {
+    if (this.disposed) throw new Error('wasm backend: session used after dispose()');
+    const { lr, beta1, beta2 } = this.p.hyper;
+    // Adam's bias corrections in float64 exactly as src/core/optimizers.ts computes them
+    const stepSize = lr / (1 - beta1 ** t);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+    this.k.setCommand(this.ctl, cmd, this.activeThreads(), withForces ? 1 : 0, stepSize, bc2Sqrt);
+    this.k.run(this.ctl);
+    this.refreshViews();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.workers.length > 0) this.k.stopWorkers(this.ctl);
+    for (const w of this.workers) w.terminate();
+    this.workers.length = 0;
+  }
+}
+
+/** The wasm backend, or null where WebAssembly SIMD is unavailable. */
+export async function createWasmBackend(): Promise<Backend | null> {
+  const kernels = await loadKernels();
+  if (kernels === null) return null;
+  const spawner = kernels.shared ? await loadSpawner() : null;
+  return {
+    name: 'wasm',
+    // hidden-layer noise stays with the reference (SCIENCE.md §6 E)
+    supports: (_problem, withNoise) => !withNoise,
+    createSession: (problem, W0) => new WasmSession(kernels, spawner, problem, W0),
+  };
+}
