@@ -1,86 +1,82 @@
 /**
- * From G, the coefficient matrix M = 4 (ReLU(G) − I) (SCIENCE.md §2; the diagonal is
- * 4 (G_ii − 1) when G_ii > 0, else 0, the derivative of (ReLU(G_ii) − 1)²; the off-diagonal
- * is zero when interference is off), written interleaved by groups of 4 rows for the product:
- *   Mi[g][j][r] = M[4g + r][j]   (j < n4; rows ≥ n are zero)
- * and per row the smooth loss Σ_j (G_ij − 1)²[i = j] + ReLU(G_ij)²[i ≠ j] and the feature-benefit
- * force² M_ii² G_ii, in float64 (squares of float32 are exact in float64).
+ * From G, the coefficients M = 4 (ReLU(G) − I) of the product D = M W (SCIENCE.md §2; the
+ * diagonal is 4 (G_ii − 1) when G_ii > 0, else 0, the derivative of (ReLU(G_ii) − 1)²; the
+ * off-diagonal is zero when interference is off), written per row as a list of its nonzero
+ * entries in increasing j, since ReLU zeroes about half of them (40–50 % nonzero in the paper's
+ * runs) and the product skips the rest:
+ *   list row i: records { u32 j·64 (byte offset of row j in a 16-column panel), f32 M_ij }
+ * built with SIMD compaction, four entries at a time.
+ * Also per row, in float64 (squares of float32 are exact there): the smooth loss
+ * Σ_j (G_ij − 1)²[i = j] + ReLU(G_ij)²[i ≠ j] and the feature-benefit force² M_ii² G_ii.
  */
 import { ROW_STATS } from './control';
 
+/** Bytes of one list record. */
+export const RECORD_BYTES: usize = 8;
+/** Bytes of one panel row (16 float32 columns): the unit of the offsets in the lists. */
+export const PANEL_ROW_BYTES: usize = 64;
+
 /**
- * Rows of groups [g0, g1). G [n4, n4] float32; Mi [n4/4][n4][4] float32; stats float64
- * [n4, ROW_STATS] for this instance (fields 0 and 1 written for rows < n).
+ * Rows [r0, r1). G [n4, n4] float32 (zero past n); lists [n][n4] records (row stride n4, so the
+ * 16-byte stores of the last block stay inside the row); counts [n] i32; diag [n] float32
+ * (M_ii); stats float64 [n, ROW_STATS] for this instance (fields 0 and 1).
  */
-export function coefficientGroups(G: usize, n: i32, n4: i32, interference: bool, Mi: usize, stats: usize, g0: i32, g1: i32): void {
+export function coefficientRows(G: usize, n: i32, n4: i32, interference: bool, lists: usize, counts: usize, diag: usize, stats: usize, r0: i32, r1: i32): void {
   const rowBytes = (n4 as usize) << 2;
-  const groupBytes = (n4 as usize) << 4;
   const zero = f32x4.splat(0);
   const four = f32x4.splat(4);
-  for (let g = g0; g < g1; g++) {
-    const i = g << 2;
-    const r0 = G + (i as usize) * rowBytes;
-    let out = Mi + (g as usize) * groupBytes;
-    let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  const lanes = i32x4(0, 1, 2, 3);
+  for (let i = r0; i < r1; i++) {
+    const row = G + (i as usize) * rowBytes;
+    const gd = load<f32>(row + ((i as usize) << 2));
+    const md: f32 = gd > 0 ? 4 * (gd - 1) : 0;
+    let q = lists + (i as usize) * (n4 as usize) * RECORD_BYTES;
+    const start = q;
+    let offDiagonal: f64 = 0;
     if (interference) {
+      let acc = f64x2.splat(0);
+      let offsets = i32x4.mul(lanes, i32x4.splat(PANEL_ROW_BYTES as i32));
+      const diagBlock = i & ~3;
       for (let j = 0; j < n4; j += 4) {
-        const o = (j as usize) << 2;
-        const g0v = f32x4.max(v128.load(r0 + o), zero);
-        const g1v = f32x4.max(v128.load(r0 + rowBytes + o), zero);
-        const g2v = f32x4.max(v128.load(r0 + 2 * rowBytes + o), zero);
-        const g3v = f32x4.max(v128.load(r0 + 3 * rowBytes + o), zero);
-        s0 = addSquares(s0, g0v);
-        s1 = addSquares(s1, g1v);
-        s2 = addSquares(s2, g2v);
-        s3 = addSquares(s3, g3v);
-        // transpose the 4×4 block so that each stored vector holds the 4 rows of one column j
-        const t0 = v128.shuffle<f32>(g0v, g1v, 0, 4, 1, 5);
-        const t1 = v128.shuffle<f32>(g2v, g3v, 0, 4, 1, 5);
-        const t2 = v128.shuffle<f32>(g0v, g1v, 2, 6, 3, 7);
-        const t3 = v128.shuffle<f32>(g2v, g3v, 2, 6, 3, 7);
-        v128.store(out, f32x4.mul(four, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5)));
-        v128.store(out, f32x4.mul(four, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7)), 16);
-        v128.store(out, f32x4.mul(four, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5)), 32);
-        v128.store(out, f32x4.mul(four, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7)), 48);
-        out += 64;
+        const g = f32x4.max(v128.load(row + ((j as usize) << 2)), zero);
+        // Σ_j ReLU(G_ij)² over the whole row (the diagonal's term is swapped out below)
+        const lo = f64x2.promote_low_f32x4(g);
+        const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 2, 3));
+        acc = f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
+        let v = f32x4.mul(four, g);
+        if (j == diagBlock) v = v128.bitselect(f32x4.splat(md), v, i32x4.eq(i32x4.add(lanes, i32x4.splat(j)), i32x4.splat(i)));
+        q = appendNonzeros(q, offsets, v);
+        offsets = i32x4.add(offsets, i32x4.splat(4 * (PANEL_ROW_BYTES as i32)));
       }
+      offDiagonal = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+      if (gd > 0) offDiagonal -= (gd as f64) * (gd as f64);
     } else {
-      for (let j = 0; j < n4; j++) {
-        v128.store(out, zero);
-        out += 16;
-      }
+      store<u32>(q, (i as u32) * (PANEL_ROW_BYTES as u32));
+      store<f32>(q, md, 4);
+      q += md != 0 ? RECORD_BYTES : 0;
     }
-    finishRow(G, n, rowBytes, interference, Mi + (g as usize) * groupBytes, stats, i, 0, s0);
-    finishRow(G, n, rowBytes, interference, Mi + (g as usize) * groupBytes, stats, i, 1, s1);
-    finishRow(G, n, rowBytes, interference, Mi + (g as usize) * groupBytes, stats, i, 2, s2);
-    finishRow(G, n, rowBytes, interference, Mi + (g as usize) * groupBytes, stats, i, 3, s3);
+    store<i32>(counts + ((i as usize) << 2), ((q - start) / RECORD_BYTES) as i32);
+    store<f32>(diag + ((i as usize) << 2), md);
+    const gd64 = gd as f64;
+    const st = stats + ((i as usize) * (ROW_STATS as usize) << 3);
+    store<f64>(st, offDiagonal + (gd64 - 1) * (gd64 - 1));
+    store<f64>(st, (md as f64) * (md as f64) * gd64, 8);
   }
 }
 
-/** Diagonal entry of row i + r: its own coefficient and loss term instead of the off-diagonal ones. */
-function finishRow(G: usize, n: i32, rowBytes: usize, interference: bool, group: usize, stats: usize, i: i32, r: i32, offDiagonal: v128): void {
-  const row = i + r;
-  const diagM = group + ((row as usize) << 4) + ((r as usize) << 2);
-  if (row >= n) {
-    store<f32>(diagM, 0);
-    return;
-  }
-  const gd = load<f32>(G + (row as usize) * rowBytes + ((row as usize) << 2));
-  const gd64 = gd as f64;
-  let smooth = f64x2.extract_lane(offDiagonal, 0) + f64x2.extract_lane(offDiagonal, 1);
-  if (interference && gd > 0) smooth -= gd64 * gd64;
-  smooth += (gd64 - 1) * (gd64 - 1);
-  const md: f32 = gd > 0 ? 4 * (gd - 1) : 0;
-  store<f32>(diagM, md);
-  const st = stats + ((row as usize) * (ROW_STATS as usize) << 3);
-  store<f64>(st, smooth);
-  store<f64>(st, (md as f64) * (md as f64) * gd64, 8);
-}
-
-/** acc += [v0², v1²] + [v2², v3²] in float64 (lane order fixed). */
+/**
+ * Appends the records (offset, value) of the nonzero lanes of `v` at `q`, in lane order, and
+ * returns the new end. Branch-free: each half (two records) is stored whole and the cursor
+ * advances by its nonzero count; a half whose first record is zero is shifted down first.
+ */
 // @ts-ignore: decorator
-@inline function addSquares(acc: v128, v: v128): v128 {
-  const lo = f64x2.promote_low_f32x4(v);
-  const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
-  return f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
+@inline function appendNonzeros(q: usize, offsets: v128, v: v128): usize {
+  const mask = i32x4.bitmask(f32x4.ne(v, f32x4.splat(0)));
+  const low = v128.shuffle<i32>(offsets, v, 0, 4, 1, 5);
+  const high = v128.shuffle<i32>(offsets, v, 2, 6, 3, 7);
+  const maskLow = mask & 3, maskHigh = mask >> 2;
+  v128.store(q, v128.bitselect(v128.shuffle<i64>(low, low, 1, 1), low, i32x4.splat(maskLow == 2 ? -1 : 0)));
+  q += (popcnt<i32>(maskLow) as usize) * RECORD_BYTES;
+  v128.store(q, v128.bitselect(v128.shuffle<i64>(high, high, 1, 1), high, i32x4.splat(maskHigh == 2 ? -1 : 0)));
+  return q + (popcnt<i32>(maskHigh) as usize) * RECORD_BYTES;
 }

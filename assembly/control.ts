@@ -27,10 +27,10 @@ export const N: usize = 36;
 export const M: usize = 40;
 export const INTERFERENCE: usize = 44;
 export const OPTIMIZER: usize = 48;
-/** n rounded up to a multiple of 4 (row groups), m up to 4 (vectors) and 8 (product panels). */
+/** n rounded up to a multiple of 4 (Gram row groups), m up to 4 (vectors) and 16 (product panels). */
 export const N4: usize = 52;
 export const M4: usize = 56;
-export const M8: usize = 60;
+export const M16: usize = 60;
 
 // --- pointers into linear memory (set by configure) ---
 export const W_PTR: usize = 64;
@@ -43,12 +43,15 @@ export const SLOTS_PTR: usize = 88;
 export const SLOT_BYTES: usize = 92;
 export const PANELS_PTR: usize = 96;
 export const PANEL_BYTES: usize = 100;
-/** Offsets inside a scratch slot: packed W, Gram matrix, interleaved coefficients, product. */
+/** Offsets inside a scratch slot: packed W, Gram matrix, coefficient lists and counts, M_ii, product. */
 export const WP_OFF: usize = 104;
 export const G_OFF: usize = 108;
-export const MI_OFF: usize = 112;
+export const LISTS_OFF: usize = 112;
 export const D_OFF: usize = 116;
 export const MAX_THREADS: usize = 120;
+export const COUNTS_OFF: usize = 124;
+/** (after the float32 hyperparameters) */
+export const DIAG_OFF: usize = 232;
 
 // --- f64 hyperparameters ---
 export const LR: usize = 128;

@@ -5,18 +5,18 @@
  * (128-bit SIMD, threads; a shared-memory and an unshared variant of the same code).
  */
 import {
-  BAR_COUNT, BAR_GEN, BC2_SQRT, BETA1, BETA2, CMD, CMD_EXIT, CTL_BYTES, D_OFF, DONE, EPS, FORCES_PTR, G_OFF, GEN, H_BASE,
-  H_BC2_SQRT, H_BETA1, H_BETA2, H_EPS, H_LAMBDA, H_LR, H_ONE_MINUS_BETA1, H_ONE_MINUS_BETA2, H_SHRINK, H_STEP_SIZE,
-  INSTANCES, INTERFERENCE, LAMBDA, LOSS_PTR, LR, M, M4, M8, MAX_THREADS, MI_OFF, N, N4, OPTIMIZER, OPT_ADAMW, PANEL_BYTES,
-  PANELS_PTR, READY, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, STEP_SIZE, THREADS, W_PTR, WEIGHT_DECAY,
-  WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
+  BC2_SQRT, BETA1, BETA2, CMD, CMD_EXIT, CTL_BYTES, D_OFF, DONE, EPS, FORCES_PTR, G_OFF, GEN, H_BASE, H_BC2_SQRT,
+  H_BETA1, H_BETA2, H_EPS, H_LAMBDA, H_LR, H_ONE_MINUS_BETA1, H_ONE_MINUS_BETA2, H_SHRINK, H_STEP_SIZE, INSTANCES,
+  INTERFERENCE, LAMBDA, LOSS_PTR, LR, M, M4, M16, MAX_THREADS, LISTS_OFF, COUNTS_OFF, DIAG_OFF, N, N4, OPTIMIZER,
+  OPT_ADAMW, PANEL_BYTES, PANELS_PTR, READY, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, STEP_SIZE,
+  THREADS, W_PTR, WEIGHT_DECAY, WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
 } from './control';
 import { finalize, share } from './schedule';
 import { waitChange, waitFor } from './sync';
 
 export { packGroups, gramGroups } from './gram';
-export { coefficientGroups } from './coefficients';
-export { productGroups } from './product';
+export { coefficientRows } from './coefficients';
+export { productRows } from './product';
 export { rowStats, updateRow } from './optimizer';
 
 /** First free byte after the module's own data: where JS may put the control block. */
@@ -39,13 +39,13 @@ export function controlBytes(): usize {
  * and panels are reserved. Sizes: W and each state slot [instances, n, m] float32.
  */
 export function configure(ctl: usize, instances: i32, n: i32, m: i32, interference: bool, optimizer: i32, stateSlots: i32, maxThreads: i32): f64 {
-  const n4 = (n + 3) & ~3, m4 = (m + 3) & ~3, m8 = (m + 7) & ~7;
+  const n4 = (n + 3) & ~3, m4 = (m + 3) & ~3, m16 = (m + 15) & ~15;
   store<i32>(ctl + INSTANCES, instances);
   store<i32>(ctl + N, n);
   store<i32>(ctl + M, m);
   store<i32>(ctl + N4, n4);
   store<i32>(ctl + M4, m4);
-  store<i32>(ctl + M8, m8);
+  store<i32>(ctl + M16, m16);
   store<i32>(ctl + INTERFERENCE, interference ? 1 : 0);
   store<i32>(ctl + OPTIMIZER, optimizer);
   store<i32>(ctl + MAX_THREADS, maxThreads);
@@ -56,26 +56,31 @@ export function configure(ctl: usize, instances: i32, n: i32, m: i32, interferen
   p = put(ctl, W_PTR, p, weights);
   p = put(ctl, S1_PTR, p, stateSlots >= 1 ? weights : 0);
   p = put(ctl, S2_PTR, p, stateSlots >= 2 ? weights : 0);
-  p = put(ctl, STATS_PTR, p, (instances as f64) * (n4 as f64) * (ROW_STATS as f64) * 8);
+  p = put(ctl, STATS_PTR, p, (instances as f64) * (n as f64) * (ROW_STATS as f64) * 8);
   p = put(ctl, LOSS_PTR, p, (instances as f64) * 8);
   p = put(ctl, FORCES_PTR, p, (instances as f64) * 24);
-  const wp = align64((n4 as usize) * (m4 as usize) * 4);
-  const g = align64((n4 as usize) * (n4 as usize) * 4);
-  const d = align64((n4 as usize) * (m8 as usize) * 4);
-  store<u32>(ctl + WP_OFF, 0);
-  store<u32>(ctl + G_OFF, wp as u32);
-  store<u32>(ctl + MI_OFF, (wp + g) as u32);
-  store<u32>(ctl + D_OFF, (wp + 2 * g) as u32);
-  const slotBytes = (wp as f64) + 2 * (g as f64) + (d as f64);
-  store<u32>(ctl + SLOT_BYTES, slotBytes < 4294967296.0 ? (slotBytes as u32) : 0);
-  p = put(ctl, SLOTS_PTR, p, slotBytes * (maxThreads as f64));
-  const panel = align64((n as usize) * 32);
+  // one scratch slot: packed W, G, coefficient lists (8 bytes per entry), counts, M_ii, D
+  const wp = (n4 as f64) * (m4 as f64) * 4;
+  const g = (n4 as f64) * (n4 as f64) * 4;
+  const lists = (n as f64) * (n4 as f64) * 8;
+  const small = (n as f64) * 4;
+  const d = (n as f64) * (m16 as f64) * 4;
+  let slot: f64 = 0;
+  slot = put(ctl, WP_OFF, slot, wp);
+  slot = put(ctl, G_OFF, slot, g);
+  slot = put(ctl, LISTS_OFF, slot, lists);
+  slot = put(ctl, COUNTS_OFF, slot, small);
+  slot = put(ctl, DIAG_OFF, slot, small);
+  slot = put(ctl, D_OFF, slot, d);
+  store<u32>(ctl + SLOT_BYTES, slot < 4294967296.0 ? (slot as u32) : 0);
+  p = put(ctl, SLOTS_PTR, p, slot * (maxThreads as f64));
+  const panel = align64((n as usize) * 64);
   store<u32>(ctl + PANEL_BYTES, panel as u32);
   p = put(ctl, PANELS_PTR, p, (panel as f64) * (maxThreads as f64));
   return p;
 }
 
-/** Records a pointer field at `at` (if it fits in 32 bits) and returns the next 64-byte-aligned address. */
+/** Records an address (or an offset in a slot) at `at`, if it fits in 32 bits; returns the next 64-byte-aligned one. */
 function put(ctl: usize, field: usize, at: f64, bytes: f64): f64 {
   store<u32>(ctl + field, at < 4294967296.0 ? (at as u32) : 0);
   return Math.ceil((at + bytes) / 64) * 64;

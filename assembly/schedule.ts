@@ -2,19 +2,20 @@
  * One command (a training step or an evaluation) split over threads. Instances are
  * independent, so T threads first take whole instances round-robin, each with its own
  * scratch slot and no synchronization; the instances left over (fewer than T) are done by all
- * threads together, row groups split between them, with a barrier between phases:
- *   pack W │ Gram rows (triangle split by area) │ coefficients + product rows │ rows: stats + update
+ * threads together, rows (row groups for the Gram matrix) split between them, with a barrier
+ * between phases:
+ *   pack W │ Gram row groups (triangle split by area) │ coefficients + product rows │ rows: stats + update
  * Which thread computes an entry never changes how it is summed, so any T gives the same bits.
  */
 import {
-  CMD, CMD_STEP, D_OFF, G_OFF, H_BASE, INSTANCES, INTERFERENCE, LAMBDA, LOSS_PTR, FORCES_PTR, M, M4, M8, MI_OFF, N, N4,
-  OPTIMIZER, PANEL_BYTES, PANELS_PTR, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, W_PTR, WITH_FORCES, WP_OFF,
-  ctlF64, ctlI32, ctlPtr,
+  CMD, CMD_STEP, COUNTS_OFF, D_OFF, DIAG_OFF, G_OFF, H_BASE, INSTANCES, INTERFERENCE, LAMBDA, LISTS_OFF, LOSS_PTR, FORCES_PTR, M,
+  M4, M16, N, N4, OPTIMIZER, PANEL_BYTES, PANELS_PTR, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, W_PTR,
+  WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
 } from './control';
-import { coefficientGroups } from './coefficients';
+import { coefficientRows } from './coefficients';
 import { gramGroups, packGroups } from './gram';
 import { rowStats, updateRow } from './optimizer';
-import { productGroups } from './product';
+import { productRows } from './product';
 import { barrier } from './sync';
 
 /** Thread t's share of the current command, among `threads`. */
@@ -51,23 +52,24 @@ function triangleLo(groups: i32, part: i32, parts: i32): i32 {
  * (parts = 1: the whole instance, no barriers).
  */
 function runInstance(ctl: usize, inst: i32, slot: i32, t: i32, parts: i32): void {
-  const n = ctlI32(ctl, N), m = ctlI32(ctl, M), n4 = ctlI32(ctl, N4), m4 = ctlI32(ctl, M4), m8 = ctlI32(ctl, M8);
+  const n = ctlI32(ctl, N), m = ctlI32(ctl, M), n4 = ctlI32(ctl, N4), m4 = ctlI32(ctl, M4), m16 = ctlI32(ctl, M16);
   const groups = n4 >> 2;
   const base = ctlPtr(ctl, SLOTS_PTR) + (slot as usize) * ctlPtr(ctl, SLOT_BYTES);
-  const Wp = base + ctlPtr(ctl, WP_OFF), G = base + ctlPtr(ctl, G_OFF), Mi = base + ctlPtr(ctl, MI_OFF), D = base + ctlPtr(ctl, D_OFF);
+  const Wp = base + ctlPtr(ctl, WP_OFF), G = base + ctlPtr(ctl, G_OFF), D = base + ctlPtr(ctl, D_OFF);
+  const lists = base + ctlPtr(ctl, LISTS_OFF), counts = base + ctlPtr(ctl, COUNTS_OFF), diag = base + ctlPtr(ctl, DIAG_OFF);
   const panel = ctlPtr(ctl, PANELS_PTR) + ((parts == 1 ? slot : t) as usize) * ctlPtr(ctl, PANEL_BYTES);
   const size = (n as usize) * (m as usize);
   const W = ctlPtr(ctl, W_PTR) + ((inst as usize) * size << 2);
-  const stats = ctlPtr(ctl, STATS_PTR) + ((inst as usize) * (n4 as usize) * (ROW_STATS as usize) << 3);
+  const stats = ctlPtr(ctl, STATS_PTR) + ((inst as usize) * (n as usize) * (ROW_STATS as usize) << 3);
 
   barrier(ctl, parts); // the previous shared instance is finished with the shared slot
   packGroups(W, n, m, m4, Wp, evenLo(groups, t, parts), evenLo(groups, t + 1, parts));
   barrier(ctl, parts);
   gramGroups(Wp, n4, m4, G, triangleLo(groups, t, parts), triangleLo(groups, t + 1, parts));
   barrier(ctl, parts); // coefficient rows read mirrored entries written by other threads
-  const g0 = evenLo(groups, t, parts), g1 = evenLo(groups, t + 1, parts);
-  coefficientGroups(G, n, n4, ctlI32(ctl, INTERFERENCE) != 0, Mi, stats, g0, g1);
-  productGroups(Mi, W, n, n4, m, m8, D, panel, g0, g1);
+  const r0 = evenLo(n, t, parts), r1 = evenLo(n, t + 1, parts);
+  coefficientRows(G, n, n4, ctlI32(ctl, INTERFERENCE) != 0, lists, counts, diag, stats, r0, r1);
+  productRows(lists, counts, W, n, m, m16, D, panel, r0, r1);
   barrier(ctl, parts); // every product row has read all of W before any row is updated
 
   const update = ctlI32(ctl, CMD) == CMD_STEP;
@@ -76,25 +78,23 @@ function runInstance(ctl: usize, inst: i32, slot: i32, t: i32, parts: i32): void
   const rowBytes = (m as usize) << 2;
   const S1 = ctlPtr(ctl, S1_PTR) + ((inst as usize) * size << 2);
   const S2 = ctlPtr(ctl, S2_PTR) + ((inst as usize) * size << 2);
-  const groupBytes = (n4 as usize) << 4;
-  for (let i = evenLo(n, t, parts); i < evenLo(n, t + 1, parts); i++) {
+  for (let i = r0; i < r1; i++) {
     const off = (i as usize) * rowBytes;
-    const d = D + (i as usize) * ((m8 as usize) << 2);
-    const mii = load<f32>(Mi + ((i >> 2) as usize) * groupBytes + ((i as usize) << 4) + (((i & 3) as usize) << 2));
+    const d = D + (i as usize) * ((m16 as usize) << 2);
     const st = stats + ((i as usize) * (ROW_STATS as usize) << 3);
-    if (forces || !update) rowStats(W + off, d, m, mii, forces, st);
+    if (forces || !update) rowStats(W + off, d, m, load<f32>(diag + ((i as usize) << 2)), forces, st);
     if (update) store<f64>(st, updateRow(opt, ctl + H_BASE, W + off, d, S1 + off, S2 + off, m), 16);
   }
 }
 
 /** Per instance: loss = smooth + λ‖W‖₁ and the three force norms, summed over rows in order. */
 export function finalize(ctl: usize): void {
-  const instances = ctlI32(ctl, INSTANCES), n = ctlI32(ctl, N), n4 = ctlI32(ctl, N4);
+  const instances = ctlI32(ctl, INSTANCES), n = ctlI32(ctl, N);
   const lambda = ctlF64(ctl, LAMBDA);
   const loss = ctlPtr(ctl, LOSS_PTR), forces = ctlPtr(ctl, FORCES_PTR);
   for (let inst = 0; inst < instances; inst++) {
     let smooth: f64 = 0, benefit: f64 = 0, l1: f64 = 0, nonzero: f64 = 0, inter: f64 = 0;
-    let st = ctlPtr(ctl, STATS_PTR) + ((inst as usize) * (n4 as usize) * (ROW_STATS as usize) << 3);
+    let st = ctlPtr(ctl, STATS_PTR) + ((inst as usize) * (n as usize) * (ROW_STATS as usize) << 3);
     for (let i = 0; i < n; i++) {
       smooth += load<f64>(st);
       benefit += load<f64>(st, 8);

@@ -4,7 +4,7 @@
  * terminal, periodic plain lines otherwise) and Ctrl-C handling (the first press stops
  * cleanly keeping every finished run, a second one exits at once).
  */
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { parseOnly, parseScale } from '../reproduce/registry.js';
 import { fmtSeconds } from '../reproduce/report-html.js';
@@ -64,8 +64,8 @@ export function register(program: Command): void {
         display?.stop();
         if (err instanceof ReproduceInterrupted) {
           process.stderr.write(`incidental: ${err.message}\n`);
-          process.exitCode = 130;
-          return;
+          // runCli turns a CommanderError into its exit code (setting process.exitCode here would be overwritten)
+          throw new CommanderError(130, 'incidental.interrupted', err.message);
         }
         throw err;
       } finally {

@@ -83,6 +83,21 @@ describe('wasm gram', () => {
   });
 });
 
+/** Reads row i's coefficient list back as a dense row (records: j·64, M_ij; increasing j; row stride n4). */
+function denseRow(L: Lab, lists: number, counts: number, i: number, n: number): { row: Float64Array; js: number[] } {
+  const count = new Int32Array(L.memory.buffer, counts, n)[i];
+  const offsets = new Uint32Array(L.memory.buffer, lists + 8 * up(n, 4) * i, 2 * count);
+  const values = new Float32Array(L.memory.buffer, lists + 8 * up(n, 4) * i, 2 * count);
+  const row = new Float64Array(n);
+  const js: number[] = [];
+  for (let p = 0; p < count; p++) {
+    const j = offsets[2 * p] / 64;
+    js.push(j);
+    row[j] = values[2 * p + 1];
+  }
+  return { row, js };
+}
+
 describe('wasm coefficients', () => {
   it.each([...SIZES.map(([n]) => [n, true] as const), [6, false] as const, [13, false] as const])('n=%i interference=%s matches the reference', (n, interference) => {
     const [s] = createStreams(n + (interference ? 0 : 1000), 1);
@@ -93,11 +108,14 @@ describe('wasm coefficients', () => {
       for (let j = i + 1; j < n; j++) G[i * n4 + j] = G[j * n4 + i] = 0.4 * s.nextGaussian();
     }
     const L = lab();
-    const pG = L.alloc(4 * n4 * n4), pMi = L.alloc(4 * n4 * n4), pStats = L.alloc(8 * n4 * ROW_STATS);
+    const pG = L.alloc(4 * n4 * n4), pLists = L.alloc(8 * n * n4), pCounts = L.alloc(4 * n), pDiag = L.alloc(4 * n), pStats = L.alloc(8 * n * ROW_STATS);
     L.f32(pG, n4 * n4).set(G);
-    L.k.coefficientGroups(pG, n, n4, interference ? 1 : 0, pMi, pStats, 0, n4 / 4);
-    const Mi = L.f32(pMi, n4 * n4);
-    const stats = L.f64(pStats, n4 * ROW_STATS);
+    // two calls over a split of the rows, as two threads would
+    const split = n >> 1;
+    L.k.coefficientRows(pG, n, n4, interference ? 1 : 0, pLists, pCounts, pDiag, pStats, split, n);
+    L.k.coefficientRows(pG, n, n4, interference ? 1 : 0, pLists, pCounts, pDiag, pStats, 0, split);
+    const stats = L.f64(pStats, n * ROW_STATS);
+    const diag = L.f32(pDiag, n);
 
     const G64 = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) G64[i * n + j] = G[i * n4 + j];
@@ -106,11 +124,13 @@ describe('wasm coefficients', () => {
     let smooth = 0;
     let benefit = 0;
     for (let i = 0; i < n; i++) {
+      const { row, js } = denseRow(L, pLists, pCounts, i, n);
+      expect(js).toEqual([...js].sort((a, b) => a - b)); // increasing j: the summation order
       for (let j = 0; j < n; j++) {
-        // interleaved layout: Mi[g][j][r] = M[4g + r][j]
-        const got = Mi[(i >> 2) * n4 * 4 + j * 4 + (i & 3)];
-        expect(Math.abs(got - M[i * n + j])).toBeLessThanOrEqual(1e-6 * Math.abs(M[i * n + j]));
+        expect(Math.abs(row[j] - M[i * n + j])).toBeLessThanOrEqual(1e-6 * Math.abs(M[i * n + j]));
+        expect(js.includes(j)).toBe(M[i * n + j] !== 0); // exactly the nonzeros are listed
       }
+      expect(diag[i]).toBe(Math.fround(row[i]));
       smooth += stats[i * ROW_STATS];
       benefit += stats[i * ROW_STATS + 1];
     }
@@ -124,24 +144,34 @@ describe('wasm coefficients', () => {
 describe('wasm product', () => {
   it.each(SIZES)('n=%i m=%i: D = M W matches the reference', (n, m) => {
     const [s] = createStreams(31 * n + m, 1);
-    const n4 = up(n, 4), m8 = up(m, 8);
+    const m16 = up(m, 16);
     const W = gaussians(s, n * m, 1 / Math.sqrt(m));
     const M = new Float64Array(n * n);
     for (let i = 0; i < n * n; i++) M[i] = Math.fround(s.nextDouble() < 0.4 ? 0 : 4 * s.nextGaussian());
     const L = lab();
-    const pW = L.alloc(4 * n * m), pMi = L.alloc(4 * n4 * n4), pD = L.alloc(4 * n4 * m8), pP = L.alloc(32 * n);
+    const n4 = up(n, 4);
+    const pW = L.alloc(4 * n * m), pLists = L.alloc(8 * n * n4), pCounts = L.alloc(4 * n), pD = L.alloc(4 * n * m16), pP = L.alloc(64 * n);
     L.f32(pW, n * m).set(W);
-    const Mi = L.f32(pMi, n4 * n4);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Mi[(i >> 2) * n4 * 4 + j * 4 + (i & 3)] = M[i * n + j];
-    L.k.productGroups(pMi, pW, n, n4, m, m8, pD, pP, 0, n4 / 4);
-    const D = L.f32(pD, n4 * m8);
+    const counts = new Int32Array(L.memory.buffer, pCounts, n);
+    const offsets = new Uint32Array(L.memory.buffer, pLists, 2 * n * n4);
+    const values = new Float32Array(L.memory.buffer, pLists, 2 * n * n4);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (M[i * n + j] === 0) continue;
+        const p = 2 * (i * n4 + counts[i]++);
+        offsets[p] = 64 * j;
+        values[p + 1] = M[i * n + j];
+      }
+    }
+    L.k.productRows(pLists, pCounts, pW, n, m, m16, pD, pP, 0, n);
+    const D = L.f32(pD, n * m16);
     const ref = new Float64Array(n * m);
     matmul(M, W, n, m, ref);
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < m; k++) {
         let scale = 0;
         for (let j = 0; j < n; j++) scale += Math.abs(M[i * n + j] * W[j * m + k]);
-        expect(Math.abs(D[i * m8 + k] - ref[i * m + k])).toBeLessThanOrEqual(2e-6 * scale + 1e-30);
+        expect(Math.abs(D[i * m16 + k] - ref[i * m + k])).toBeLessThanOrEqual(2e-6 * scale + 1e-30);
       }
     }
   });

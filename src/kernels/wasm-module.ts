@@ -23,8 +23,8 @@ export interface KernelExports {
   forcesPtr(ctl: number): number;
   packGroups(W: number, n: number, m: number, m4: number, Wp: number, g0: number, g1: number): void;
   gramGroups(Wp: number, n4: number, m4: number, G: number, g0: number, g1: number): void;
-  coefficientGroups(G: number, n: number, n4: number, interference: number, Mi: number, stats: number, g0: number, g1: number): void;
-  productGroups(Mi: number, W: number, n: number, n4: number, m: number, m8: number, D: number, P: number, g0: number, g1: number): void;
+  coefficientRows(G: number, n: number, n4: number, interference: number, lists: number, counts: number, diag: number, stats: number, r0: number, r1: number): void;
+  productRows(lists: number, counts: number, W: number, n: number, m: number, m16: number, D: number, P: number, r0: number, r1: number): void;
   rowStats(w: number, d: number, m: number, mii: number, forces: number, stats: number): void;
   /** Returns Σ|w| before the update. */
   updateRow(opt: number, h: number, w: number, d: number, s1: number, s2: number, m: number): number;

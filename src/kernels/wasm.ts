@@ -25,6 +25,18 @@ const MIN_WORK_PER_THREAD = 1 << 22;
 /** How long Node waits for its workers to start before stepping on one thread meanwhile. */
 const WORKER_START_MS = 10_000;
 
+type WorkerHandle = { terminate(): void };
+
+/** Stops a session's workers (they return from workerLoop) and ends their threads. */
+function stopWorkers(k: KernelExports, ctl: number, workers: WorkerHandle[]): void {
+  if (workers.length > 0) k.stopWorkers(ctl);
+  for (const w of workers) w.terminate();
+  workers.length = 0;
+}
+
+/** Safety net for sessions never disposed: their workers would otherwise wait forever. */
+const reaper = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<() => void>((stop) => stop()) : null;
+
 /**
  * Threads for a problem: `problem.threads` when given (1 = none), else as many cores as
  * keep each thread busy with at least MIN_WORK_PER_THREAD per step.
@@ -45,7 +57,7 @@ class WasmSession implements Session {
   private readonly size: number;
   private readonly slots: number;
   private readonly threads: number;
-  private readonly workers: { terminate(): void }[] = [];
+  private readonly workers: WorkerHandle[] = [];
   private poolReady: boolean;
   private buffer: ArrayBufferLike | undefined;
   private W!: Float32Array;
@@ -87,6 +99,8 @@ class WasmSession implements Session {
     for (let t = 1; t < this.threads; t++) {
       this.workers.push(spawner.spawn({ module, memory: this.memory, ctl: this.ctl, thread: t }));
     }
+    const { k, ctl, workers } = this;
+    reaper?.register(this, () => stopWorkers(k, ctl, workers), this);
     if (spawner.canBlock) {
       const deadline = Date.now() + WORKER_START_MS;
       let ready = 0;
@@ -164,9 +178,8 @@ class WasmSession implements Session {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.workers.length > 0) this.k.stopWorkers(this.ctl);
-    for (const w of this.workers) w.terminate();
-    this.workers.length = 0;
+    reaper?.unregister(this);
+    stopWorkers(this.k, this.ctl, this.workers);
   }
 }
 

@@ -35,7 +35,8 @@ export function correlationHeatmapSpec(rows: CorrelationRow[], o: CorrelationOpt
       width: o.size ?? 420,
       height: o.size ?? 420,
       data: { values: rows },
-      mark: { type: 'rect' },
+      // no per-cell aria labels: at n = 256 they would add megabytes to the SVG
+      mark: { type: 'rect', aria: false },
       encoding: {
         x: { field: 'j', type: 'ordinal', axis: axis('feature j: final encoding W_end,j (index)'), scale: { paddingInner: 0 } },
         y: { field: 'i', type: 'ordinal', axis: axis('feature i: initial encoding W_start,i (index)'), scale: { paddingInner: 0 } },

@@ -47,10 +47,10 @@ const DASHES: Record<string, number[]> = {
 };
 
 export function countVsMSpec(rows: CountRow[], o: CountVsMOptions): VegaLiteSpec {
-  const positive = rows.flatMap((r) => [r.value, r.lo ?? Infinity]).filter((v) => v > 0 && Number.isFinite(v));
+  // the axis spans the drawn values; spreads reaching 0 (or below the smallest value) are cut at the floor
+  const positive = rows.map((r) => r.value).filter((v) => v > 0 && Number.isFinite(v));
   const yMin = positive.length ? Math.min(...positive) : 1;
   const yMax = Math.max(...rows.flatMap((r) => [r.value, r.hi ?? 0]), 1);
-  /** log axes cannot show 0: spreads reaching 0 are drawn down to this floor */
   const floor = Number((Math.min(yMin, 1) / 2).toPrecision(2));
   const ms = [...new Set(rows.filter((r) => r.kind === 'mean').map((r) => r.m))].sort((a, b) => a - b);
   const mLo = Math.min(...rows.map((r) => r.m));

@@ -40,7 +40,14 @@ export function fourthNormSpec(rows: FourthNormRow[], o: FourthNormOptions): Veg
     axis: { values: logTicks(lo, hi, [1]), format: '~s' },
   };
   const y = { field: 'mean', type: 'quantitative', title: 'fourth norm mean_i Σ_k W_ik⁴', scale: { domain: [0, 1] } };
-  const color = { field: 'sigma', type: 'nominal', title: 'noise std σ', scale: { domain: sigmas, range: ['#2ca02c', '#1f77b4', '#d62728'] } };
+  const color = {
+    field: 'sigma',
+    type: 'nominal',
+    title: 'noise std σ',
+    scale: { domain: sigmas, range: ['#2ca02c', '#1f77b4', '#d62728'] },
+    // the legend is taken from the first (band) layer: draw its symbols as opaque lines
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolSize: 300 },
+  };
   return topLevel(
     {
       data: { values: rows },
@@ -50,7 +57,7 @@ export function fourthNormSpec(rows: FourthNormRow[], o: FourthNormOptions): Veg
         width: o.width ?? 300,
         height: o.height ?? 280,
         layer: [
-          { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: { ...color, legend: null } } },
+          { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
           { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color } },
         ],
       },

@@ -105,7 +105,7 @@ export class ReproduceInterrupted extends UserError {
 export function estimateWork(c: TrainConfig): number {
   const n = c.nFeatures;
   const m = c.nHidden;
-  return c.steps * c.nInstances * (1.5 * n * n * m + 30 * n * m + 4000);
+  return c.steps * c.nInstances * (1.5 * n * n * m + 30 * n * m + 50_000);
 }
 
 interface PlannedRun {

@@ -8,8 +8,9 @@
  */
 import { simulateSparsification, type SparsifyResult } from '../../analysis/sparsify.js';
 import { SPARSIFY_QUANTITIES, sparsificationSpec, type SparsifyRow } from '../../plots/sparsification.js';
+import { fmt, sci } from '../format.js';
 import type { Experiment, ExperimentAnalysis } from '../types.js';
-import { fmt } from './count-grid.js';
+
 
 export interface SparsifyParams {
   m: number;
@@ -32,7 +33,7 @@ export const experimentA: Experiment<SparsifyParams> = {
   title: 'Winner takes all: the sparsification law',
   claim: 'Under feature benefit and L1 alone, the weights of one encoding die from the smallest up while the survivors grow, until one weight is left at t* ≈ 1/λ.',
   params: { paper: PAPER, quick: PAPER, test: { ...PAPER, m: 10_000, lambda: 1e-4 } },
-  describe: (p) => `one encoding, m=${p.m}, λ=${p.lambda} (reduced flow), init |N(0, (${p.initScale}/√m)²)|, Euler step ${p.step}, seed ${p.seed}`,
+  describe: (p) => `one encoding, m=${sci(p.m)}, λ=${sci(p.lambda)} (reduced flow), init |N(0, (${p.initScale}/√m)²)|, Euler step ${p.step}, seed ${p.seed}`,
   scaleNotes: { quick: 'none: the exact simulation at paper scale takes under a second.', test: 'm = 10⁴, λ = 10⁻⁴ for the test suite.' },
   runs: () => [],
   analyze: (p) => analyzeA(p),
@@ -89,7 +90,7 @@ function analyzeA(p: SparsifyParams): ExperimentAnalysis {
         rows,
         spec: sparsificationSpec(rows, {
           title: 'A: sparsification of one encoding under L1 (simulation vs theory)',
-          subtitle: `m=${p.m}, λ=${p.lambda}, init std ${p.initScale}/√m, Euler step ${p.step}`,
+          subtitle: `m=${sci(p.m)}, λ=${sci(p.lambda)}, init std ${p.initScale}/√m, Euler step ${p.step}`,
           tStar: r.tStar,
           lambda: p.lambda,
         }),

@@ -6,21 +6,9 @@
  */
 import { exactExpectedPolysemantic } from '../../analysis/theory.js';
 import { countVsMSpec } from '../../plots/count-vs-m.js';
+import { fmt, formatCI, formatMs } from '../format.js';
 import type { CheckResult, Experiment, TableRow } from '../types.js';
-import {
-  fitLogLog,
-  fitRows,
-  fmt,
-  formatCI,
-  formatMs,
-  gridRuns,
-  measuredRows,
-  nSquaredOver4m,
-  pointCounts,
-  summarize,
-  theoryRows,
-  type CountGrid,
-} from './count-grid.js';
+import { fitLogLog, fitRows, gridRuns, measuredRows, nSquaredOver4m, pointCounts, summarize, theoryRows, type CountGrid } from './count-grid.js';
 
 export const B_LAMBDA = 1e-3;
 
@@ -31,7 +19,7 @@ const linear = (step: number, count: number) => Array.from({ length: count }, (_
 
 export const B_GRIDS: Record<'paper' | 'quick' | 'test', CountGrid> = {
   paper: { n: 256, ms: linear(256, 16), instances: 16, instancesPerRun: 4, steps: 7500 },
-  quick: { n: 64, ms: [64, 128, 256, 512, 1024], instances: 8, steps: 10_000 },
+  quick: { n: 64, ms: [64, 128, 256, 512, 1024], instances: 16, instancesPerRun: 8, steps: 10_000 },
   test: { n: 8, ms: [8, 16, 32], instances: 2, steps: 150 },
 };
 
@@ -43,7 +31,7 @@ export const experimentB: Experiment<CountGrid> = {
   describe: (g) =>
     `n=${g.n}, m ∈ ${formatMs(g.ms)}, ${g.instances} instances, AdamW lr 10⁻³ (weight decay 0.01), λ=10⁻³, ${g.steps} full-batch steps`,
   scaleNotes: {
-    quick: 'n=64 instead of 256 and m doubling from n instead of 16 steps of 256, so a run takes seconds, not hours; 8 instances; 10⁴ steps, because with m = n the interference between features needs about 8000 AdamW steps to settle at this n.',
+    quick: 'n=64 instead of 256, and m doubling from n (5 sizes) instead of 16 steps of 256, so a run takes seconds instead of an hour; 10⁴ steps instead of 7500, because with m = n the features need about 8000 AdamW steps to settle at this n. The 16 instances are trained as 2 runs of 8.',
     test: 'tiny sizes for the test suite: too short to converge, the numbers mean nothing.',
   },
   runs: (g) => gridRuns(g, B_LAMBDA, 'B'),
@@ -107,7 +95,8 @@ export const experimentB: Experiment<CountGrid> = {
             `Each faint dot is one trained model (instance), the large dots the mean over ${g.instances} instances with bars of ±1 standard deviation. ` +
             `The dashed line is the prediction n²/4m: each feature's largest initial weight picks a neuron at random, two features land on the same neuron with probability 1/m, ` +
             `and half of those pairs have opposite signs and stay on it. The dotted line is the exact finite-n expectation of the same random-assignment model; ` +
-            `the dash-dot line the least-squares fit of log count on log m. Both axes are logarithmic, so a 1/m law is a straight line of slope −1.`,
+            `the dash-dot line the least-squares fit of log count on log m. Both axes are logarithmic, so a 1/m law is a straight line of slope −1. ` +
+          `A log axis cannot show 0: bars and bands that reach the bottom edge include counts of 0, and single instances with 0 are not drawn.`,
           rows,
           spec: countVsMSpec(rows, {
             title: 'B: polysemantic neurons vs hidden neurons m',

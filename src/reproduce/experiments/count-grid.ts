@@ -122,16 +122,3 @@ export function fitLogLog(points: PointSummary[]): LogLogFit | null {
 export function fitRows(series: string, fit: LogLogFit, mLo: number, mHi: number): CountRow[] {
   return [mLo, mHi].map((m) => ({ kind: 'OLS fit' as const, series, m, value: 10 ** (fit.intercept + fit.slope * Math.log10(m)), lo: null, hi: null }));
 }
-
-/** "−1.02 [−1.18, −0.86]" */
-export function formatCI(value: number, ci: [number, number], digits = 2): string {
-  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(digits).replace('-', '−') : 'n/a');
-  return `${f(value)} [${f(ci[0])}, ${f(ci[1])}]`;
-}
-
-export const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits).replace('-', '−') : 'n/a');
-
-/** "{64, 128, …, 1024}" */
-export function formatMs(ms: number[]): string {
-  return ms.length <= 6 ? `{${ms.join(', ')}}` : `{${ms.slice(0, 3).join(', ')}, …, ${ms[ms.length - 1]}}`;
-}

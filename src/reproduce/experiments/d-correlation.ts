@@ -6,9 +6,10 @@
  */
 import { startEndCorrelation } from '../../analysis/correlation.js';
 import { correlationHeatmapSpec, type CorrelationRow } from '../../plots/correlation-heatmap.js';
+import { fmt } from '../format.js';
 import type { Experiment, ExperimentAnalysis, LoadRun } from '../types.js';
 import { B_GRIDS, B_LAMBDA } from './b-count-vs-m.js';
-import { fmt, pointRuns, type CountGrid } from './count-grid.js';
+import { pointRuns, type CountGrid } from './count-grid.js';
 
 const largestM = (g: CountGrid) => g.ms[g.ms.length - 1];
 

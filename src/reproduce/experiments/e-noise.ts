@@ -9,8 +9,9 @@
 import { parseConfig } from '../../core/config.js';
 import type { Snapshot } from '../../core/train.js';
 import { fourthNormSpec, type FourthNormRow } from '../../plots/fourth-norm.js';
+import { fmt } from '../format.js';
 import type { CheckResult, Experiment, ExperimentAnalysis, LoadRun, RunSpec, TableRow } from '../types.js';
-import { fmt } from './count-grid.js';
+
 
 export interface NoiseParams {
   n: number;

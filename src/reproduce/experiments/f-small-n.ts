@@ -6,22 +6,24 @@
  */
 import { exactExpectedPolysemantic } from '../../analysis/theory.js';
 import { countVsMSpec, type CountRow } from '../../plots/count-vs-m.js';
+import { fmt, formatCI } from '../format.js';
 import type { Experiment, ExperimentAnalysis, LoadRun, TableRow } from '../types.js';
 import { B_LAMBDA } from './b-count-vs-m.js';
-import { fitLogLog, fitRows, fmt, formatCI, gridRuns, measuredRows, nSquaredOver4m, pointCounts, summarize, theoryRows, type CountGrid } from './count-grid.js';
+import { fitLogLog, fitRows, gridRuns, measuredRows, nSquaredOver4m, pointCounts, summarize, theoryRows, type CountGrid } from './count-grid.js';
 
 export interface SmallNParams {
   ns: number[];
   /** m = n, 2n, …, 2^(sizes−1)·n */
   sizes: number;
   instances: number;
+  instancesPerRun?: number;
   steps: number;
 }
 
 const PUBLISHED: Record<string, number> = { '64 64': 15, '64 128': 8, '64 256': 4, '64 512': 2 };
 
 function grids(p: SmallNParams): CountGrid[] {
-  return p.ns.map((n) => ({ n, ms: Array.from({ length: p.sizes }, (_, k) => n * 2 ** k), instances: p.instances, steps: p.steps }));
+  return p.ns.map((n) => ({ n, ms: Array.from({ length: p.sizes }, (_, k) => n * 2 ** k), instances: p.instances, instancesPerRun: p.instancesPerRun, steps: p.steps }));
 }
 
 export const experimentF: Experiment<SmallNParams> = {
@@ -29,14 +31,14 @@ export const experimentF: Experiment<SmallNParams> = {
   title: 'The same law at small n',
   claim: 'The n²/4m law already holds for small models (n = 32 and 64 features).',
   params: {
-    paper: { ns: [32, 64], sizes: 5, instances: 16, steps: 10_000 },
+    paper: { ns: [32, 64], sizes: 5, instances: 16, instancesPerRun: 4, steps: 10_000 },
     quick: { ns: [32, 64], sizes: 5, instances: 8, steps: 10_000 },
     test: { ns: [4, 8], sizes: 3, instances: 2, steps: 150 },
   },
   describe: (p) =>
     `n ∈ {${p.ns.join(', ')}}, m = n, 2n, …, ${2 ** (p.sizes - 1)}n, ${p.instances} instances, AdamW lr 10⁻³, λ=10⁻³, ${p.steps} steps`,
   scaleNotes: {
-    quick: '8 instances instead of 16; the n=64 runs are the quick runs of B.',
+    quick: '8 instances instead of 16; the n=64 runs are the first 8 instances of B at quick scale.',
     test: 'tiny sizes for the test suite.',
   },
   runs: (p) => grids(p).flatMap((g) => gridRuns(g, B_LAMBDA, 'F')),
@@ -76,7 +78,8 @@ function analyzeF(p: SmallNParams, load: LoadRun): ExperimentAnalysis {
         caption:
           `Like B, for two small numbers of features. Large dots: mean over ${p.instances} instances with ±1 standard deviation bars; faint dots: single instances; ` +
           `dashed lines: n²/4m for each n; dash-dot: least-squares fits. Doubling the features quadruples the count at a given m, as n² predicts, ` +
-          `and doubling m halves it.`,
+          `and doubling m halves it. ` +
+          `A log axis cannot show 0: bars and bands that reach the bottom edge include counts of 0, and single instances with 0 are not drawn.`,
         rows,
         spec: countVsMSpec(rows, {
           title: 'F: polysemantic neurons vs m for n = 32 and 64',
