@@ -50,27 +50,12 @@ function randomWeights(count, m, seed = 1) {
   return W;
 }
 
-/** Best seconds per call of fn over TRIALS trials of about TRIAL_SECONDS each. */
-function time(fn, minCalls = 1) {
-  let t0 = performance.now();
-  fn();
-  const once = Math.max(1e-6, (performance.now() - t0) / 1000);
-  const calls = Math.max(minCalls, Math.round(TRIAL_SECONDS / once));
-  let best = Infinity;
-  for (let r = 0; r < TRIALS; r++) {
-    t0 = performance.now();
-    for (let i = 0; i < calls; i++) fn();
-    best = Math.min(best, (performance.now() - t0) / 1000 / calls);
-  }
-  return best;
-}
-
 /**
- * The two bare products of one instance, single thread: pack W, G = W Wᵀ, D = M W, with the
- * coefficient lists built once beforehand from `weights` [n, m] (the weights a timed session
- * ended with, so that M has the density the steps saw: ReLU zeroes 50–60 % of it).
+ * The two bare products of one instance, single thread: pack W, G = W Wᵀ, D = M W. Returns
+ * a timer for the weights [n, m] given: it builds the coefficient lists of their M once
+ * (untimed), so that the product sees the density the steps see (ReLU zeroes 50–60 % of M).
  */
-function bareProducts(kernels, m, weights) {
+function bareProducts(kernels, m) {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   const k = instantiate(kernels.single, memory);
   const n4 = Math.ceil(n / 4) * 4, m4 = Math.ceil(m / 4) * 4, m16 = Math.ceil(m / 16) * 16;
@@ -78,26 +63,46 @@ function bareProducts(kernels, m, weights) {
   const alloc = (bytes) => ((next += Math.ceil(bytes / 64) * 64), next - Math.ceil(bytes / 64) * 64);
   const [W, Wp, G, D, P, stats, lists, counts, diag] = [n * m, n4 * m4, n4 * n4, n * m16, 16 * n, 5 * 2 * n, 2 * n * n4, n, n].map((floats) => alloc(4 * floats));
   memory.grow(Math.ceil(next / 65536));
-  new Float32Array(memory.buffer, W, n * m).set(weights);
   const groups = n4 / 4;
-  k.packGroups(W, n, m, m4, Wp, 0, groups);
-  k.gramGroups(Wp, n4, m4, G, 0, groups);
-  k.coefficientRows(G, n, n4, 1, lists, counts, diag, stats, 0, n);
-  return time(() => {
+  return (weights, calls) => {
+    new Float32Array(memory.buffer, W, n * m).set(weights);
     k.packGroups(W, n, m, m4, Wp, 0, groups);
     k.gramGroups(Wp, n4, m4, G, 0, groups);
-    k.productRows(lists, counts, W, n, m, m16, D, P, 0, n);
-  });
+    k.coefficientRows(G, n, n4, 1, lists, counts, diag, stats, 0, n);
+    return trial(() => {
+      k.packGroups(W, n, m, m4, Wp, 0, groups);
+      k.gramGroups(Wp, n4, m4, G, 0, groups);
+      k.productRows(lists, counts, W, n, m, m16, D, P, 0, n);
+    }, calls);
+  };
 }
 
-function sessionStep(backend, instances, m, threads) {
+/** Seconds per call of fn over `calls` calls. */
+function trial(fn, calls) {
+  const t0 = performance.now();
+  for (let i = 0; i < calls; i++) fn();
+  return (performance.now() - t0) / 1000 / calls;
+}
+
+/**
+ * Best seconds per step of a session, and (when `bare` is given) of the bare products on the
+ * weights of instance 0 as they are at each trial, so both see the same coefficient density.
+ */
+function sessionStep(backend, instances, m, threads, bare) {
   const s = backend.createSession(problem(instances, m, threads), randomWeights(instances * n * m, m));
   const used = s.threadsInUse ?? 1;
   for (let i = 0; i < 3; i++) s.step(null, false); // tier up the wasm code, warm the caches
-  const seconds = time(() => s.step(null, false), 3);
-  const weights = Float32Array.from(s.weights().subarray(0, n * m));
+  let t0 = performance.now();
+  s.step(null, false);
+  const calls = Math.max(3, Math.round(TRIAL_SECONDS / Math.max(1e-6, (performance.now() - t0) / 1000)));
+  let seconds = Infinity;
+  let bareSeconds = Infinity;
+  for (let r = 0; r < TRIALS; r++) {
+    if (bare) bareSeconds = Math.min(bareSeconds, bare(s.weights().subarray(0, n * m), calls));
+    seconds = Math.min(seconds, trial(() => s.step(null, false), calls));
+  }
   s.dispose();
-  return { seconds, used, weights };
+  return { seconds, used, bare: bareSeconds };
 }
 
 function referenceStep(m) {
@@ -122,9 +127,9 @@ const header = ['instances×m', 'step 1T ms', 'step 2T ms', '2T/1T', 'bare ms', 
 const rows = [header];
 const results = {};
 for (const { instances, m } of CASES) {
-  const one = sessionStep(wasm, instances, m, 1);
+  const one = sessionStep(wasm, instances, m, 1, bareProducts(kernels, m));
   const two = sessionStep(wasm, instances, m, 2);
-  const bare = bareProducts(kernels, m, one.weights) * instances;
+  const bare = one.bare * instances;
   const ref = (quick && m > 1024 ? NaN : referenceStep(m)) * instances;
   results[`${instances}x${m}`] = { one: one.seconds, two: two.seconds, bare, ref };
   rows.push([
@@ -143,7 +148,8 @@ for (const { instances, m } of CASES) {
 }
 const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
-console.log('\nbare = pack + Gram + product of the two kernels alone (1 thread); step/bare = everything else a step does (coefficients, loss, AdamW update) as a factor.');
+console.log('\nbare = pack + Gram + product of the two kernels alone (1 thread, on the weights the 1-thread steps had, trial by trial);');
+console.log('step/bare = what everything else a step does (coefficients, loss, AdamW update) costs, as a factor.');
 
 if (withTorch) {
   const python = findTorchPython();

@@ -101,7 +101,7 @@ function createDisplay(stream: NodeJS.WriteStream) {
         const line = formatProgress(p);
         stream.write(`\r\x1b[2K${line.length > cols - 1 ? line.slice(0, cols - 2) + '…' : line}`);
         drawn = true;
-        if (p.message.startsWith('finished')) {
+        if (p.message.startsWith('finished') || p.phase === 'plan') {
           stream.write(`\r\x1b[2K${p.message}\n`);
           drawn = false;
         }

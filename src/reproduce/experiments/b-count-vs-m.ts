@@ -46,7 +46,11 @@ export const experimentB: Experiment<CountGrid> = {
       ...theoryRows(series, g.n, mLo, mHi),
       ...(fit ? fitRows(series, fit, mLo, mHi) : []),
     ];
-    const notes: string[] = [];
+    const notes: string[] = [
+      'Fit: ordinary least squares of log₁₀(mean count over instances) on log₁₀ m, over the values of m whose mean count is positive; ' +
+        '95 % confidence intervals from Student’s t with (number of m values − 2) degrees of freedom. Instances with 0 polysemantic neurons enter the means: ' +
+        'fitting the log counts of single instances would have to drop them, which biases the slope towards 0 where counts are small.',
+    ];
     const zeros = points.reduce((s, p) => s + p.counts.filter((c) => c === 0).length, 0);
     if (zeros) notes.push(`${zeros} instance counts of 0 cannot be drawn on the log axis (they are included in the means).`);
     if (fit?.excluded.length) notes.push(`The fit leaves out m = ${fit.excluded.join(', ')}, whose mean count is 0.`);
