@@ -114,3 +114,28 @@ describe('incidental train', () => {
     }
   });
 });
+
+describe('switching forces off', () => {
+  it('--no-benefit, --no-interference and --no-regularization each zero their force and change the run', async () => {
+    const base = ['train', '--n', '4', '--m', '8', '--steps', '20', '--quiet', '--snapshot-every', '10', '--lambda', '0.01'];
+    const runs: Record<string, ReturnType<typeof readRun>> = {};
+    for (const flag of ['', '--no-benefit', '--no-interference', '--no-regularization']) {
+      const out = tmp();
+      const r = await runCapture([...base, ...(flag ? [flag] : []), '--out', out]);
+      expect(r.code).toBe(0);
+      runs[flag] = readRun(out);
+    }
+    const forces = (flag: string) => runs[flag].snapshots[0].forces;
+    expect(forces('').benefit[0]).toBeGreaterThan(0);
+    expect(forces('').interference[0]).toBeGreaterThan(0);
+    expect(forces('').regularization[0]).toBeGreaterThan(0);
+    expect(forces('--no-benefit').benefit[0]).toBe(0);
+    expect(forces('--no-interference').interference[0]).toBe(0);
+    expect(forces('--no-regularization').regularization[0]).toBe(0);
+    expect(runs['--no-benefit'].meta.config.benefit).toBe(false);
+    expect(runs['--no-regularization'].meta.config.regularization).toBe(false);
+    for (const flag of ['--no-benefit', '--no-interference', '--no-regularization']) {
+      expect(Array.from(runs[flag].W)).not.toEqual(Array.from(runs[''].W));
+    }
+  });
+});

@@ -44,7 +44,9 @@ export function addTrainOptions(cmd: Command): Command {
     if (kind === 'number') cmd.option(flag, help, parseNumber, DEFAULTS[field] as number);
     else cmd.option(flag, help, DEFAULTS[field] as string);
   }
+  cmd.option('--no-benefit', 'drop the feature-benefit force');
   cmd.option('--no-interference', 'drop the interference force (sparsification study)');
+  cmd.option('--no-regularization', 'drop the regularization force (train as if λ = 0)');
   return cmd;
 }
 
@@ -58,7 +60,9 @@ export function configFromOptions(opts: Record<string, unknown>): TrainConfig {
       .replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     if (opts[key] !== undefined) input[field] = opts[key];
   }
+  input.benefit = opts.benefit !== false;
   input.interference = opts.interference !== false;
+  input.regularization = opts.regularization !== false;
   return parseConfig(input);
 }
 

@@ -32,8 +32,12 @@ export const DEFAULTS = {
   seed: 0,
   /** init std = initScale / √m. */
   initScale: 1,
+  /** false drops the feature-benefit force (the (‖W_i‖² − 1)² terms). */
+  benefit: true,
   /** false drops the interference force (off-diagonal ReLU(WWᵀ)), for the sparsification study. */
   interference: true,
+  /** false drops the regularization force (trains as if λ = 0, keeping λ in the config). */
+  regularization: true,
   noise: 'none' as (typeof NOISE_NAMES)[number],
   noiseStd: 0.1,
   /** record a snapshot every k steps (and always the first and last). */
@@ -61,7 +65,9 @@ export const FIELD_FLAGS: Record<keyof TrainConfig, string> = {
   steps: '--steps',
   seed: '--seed',
   initScale: '--init-scale',
+  benefit: '--no-benefit',
   interference: '--no-interference',
+  regularization: '--no-regularization',
   noise: '--noise',
   noiseStd: '--noise-std',
   snapshotEvery: '--snapshot-every',
@@ -94,7 +100,9 @@ const schema = z.strictObject({
   steps: int(0, ''),
   seed: num().refine((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'must be an integer in [0, 2^32)'),
   initScale: finite((v) => v > 0, 'must be a finite number > 0'),
+  benefit: z.boolean({ error: 'must be true or false' }),
   interference: z.boolean({ error: 'must be true or false' }),
+  regularization: z.boolean({ error: 'must be true or false' }),
   noise: oneOf(NOISE_NAMES),
   noiseStd: finite((v) => v >= 0, 'must be a finite number >= 0'),
   snapshotEvery: int(1, ''),

@@ -40,9 +40,10 @@ export function problemOf(c: TrainConfig, threads = c.threads): Problem {
     nInstances: c.nInstances,
     nFeatures: c.nFeatures,
     nHidden: c.nHidden,
+    benefit: c.benefit,
     interference: c.interference,
     optimizer: c.optimizer,
-    hyper: { lr: c.lr, lambda: c.lambda, weightDecay: c.weightDecay, beta1: c.beta1, beta2: c.beta2, eps: c.eps },
+    hyper: { lr: c.lr, lambda: c.regularization ? c.lambda : 0, weightDecay: c.weightDecay, beta1: c.beta1, beta2: c.beta2, eps: c.eps },
     threads,
   };
 }

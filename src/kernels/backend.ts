@@ -5,7 +5,8 @@
  *
  * One step, per instance (SCIENCE.md §2):
  *   G = W Wᵀ (symmetric), loss = Σ_i (G_ii − 1)² + Σ_{i≠j} ReLU(G_ij)² + λ‖W‖₁,
- *   D = 4 (ReLU(G) − I) W  (off-diagonal of ReLU(G) zeroed when interference is off),
+ *   D = 4 (ReLU(G) − I) W  (off-diagonal of ReLU(G) zeroed when interference is off,
+ *   diagonal zeroed when feature benefit is off),
  *   then the optimizer's fused update of W from D (which adds the L1 term itself).
  */
 import type { OptimizerHyper, OptimizerName, FloatArray } from '../core/optimizers.js';
@@ -17,6 +18,8 @@ export interface Problem {
   nInstances: number;
   nFeatures: number;
   nHidden: number;
+  /** false zeroes the diagonal of M (the feature-benefit force) and its loss terms. */
+  benefit: boolean;
   interference: boolean;
   optimizer: OptimizerName;
   hyper: OptimizerHyper;

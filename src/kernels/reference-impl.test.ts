@@ -10,11 +10,11 @@ function randomW(n: number, m: number, seed: number, scale = 1): Float64Array {
 }
 
 /** Loss straight from its definition Σ_i ‖ReLU(W (W_i + ξ)) − e_i‖² + λ‖W‖₁, no shared code path. */
-function lossByDefinition(W: Float64Array, n: number, m: number, lambda: number, xi: Float64Array | null, interference = true): number {
+function lossByDefinition(W: Float64Array, n: number, m: number, lambda: number, xi: Float64Array | null, interference = true, benefit = true): number {
   let loss = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      if (!interference && i !== j) continue;
+      if (i !== j ? !interference : !benefit) continue;
       let p = 0;
       for (let k = 0; k < m; k++) p += W[j * m + k] * (W[i * m + k] + (xi ? xi[k] : 0));
       const e = Math.max(p, 0) - (i === j ? 1 : 0);
@@ -25,18 +25,18 @@ function lossByDefinition(W: Float64Array, n: number, m: number, lambda: number,
   return loss;
 }
 
-function closedFormGradient(W: Float64Array, n: number, m: number, lambda: number, xi: Float64Array | null, interference = true): Float64Array {
+function closedFormGradient(W: Float64Array, n: number, m: number, lambda: number, xi: Float64Array | null, interference = true, benefit = true): Float64Array {
   const G = new Float64Array(n * n);
   const M = new Float64Array(n * n);
   const D = new Float64Array(n * m);
   gram(W, n, m, G);
   if (xi) {
     const c = new Float64Array(n);
-    noisyCoefficients(G, W, xi, n, m, interference, M, c, new Float64Array(n));
+    noisyCoefficients(G, W, xi, n, m, interference, M, c, new Float64Array(n), benefit);
     matmul(M, W, n, m, D);
     addRankOne(D, c, xi, n, m);
   } else {
-    coefficients(G, n, interference, M);
+    coefficients(G, n, interference, M, benefit);
     matmul(M, W, n, m, D);
   }
   for (let k = 0; k < D.length; k++) D[k] += lambda * Math.sign(W[k]);
@@ -80,6 +80,16 @@ describe('closed-form gradient', () => {
     const W = randomW(n, m, 7, 1.5);
     const grad = closedFormGradient(W, n, m, lambda, null, false);
     expect(maxRelativeError(W, grad, (x) => lossByDefinition(x, n, m, lambda, null, false))).toBeLessThan(1e-6);
+  });
+
+  it('matches central differences without feature benefit (with and without noise)', () => {
+    const [n, m, lambda] = [5, 6, 1e-3];
+    const W = randomW(n, m, 17, 1.5);
+    const grad = closedFormGradient(W, n, m, lambda, null, true, false);
+    expect(maxRelativeError(W, grad, (x) => lossByDefinition(x, n, m, lambda, null, true, false))).toBeLessThan(1e-6);
+    const xi = Float64Array.from({ length: m }, (_, k) => 0.2 * Math.cos(k));
+    const noisy = closedFormGradient(W, n, m, lambda, xi, true, false);
+    expect(maxRelativeError(W, noisy, (x) => lossByDefinition(x, n, m, lambda, xi, true, false))).toBeLessThan(1e-6);
   });
 
   it('matches central differences with hidden noise', () => {

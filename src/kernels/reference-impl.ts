@@ -21,14 +21,19 @@ export function gram(W: FloatArray, n: number, m: number, G: Float64Array): void
 
 /**
  * From G, the coefficient matrix M = 4 (ReLU(G) − I) (off-diagonal zeroed when
- * `interference` is false), and the smooth loss Σ_i (G_ii − 1)² + Σ_{i≠j} ReLU(G_ij)².
+ * `interference` is false, diagonal when `benefit` is false), and the smooth loss
+ * Σ_i (G_ii − 1)² + Σ_{i≠j} ReLU(G_ij)² of the terms kept.
  */
-export function coefficients(G: Float64Array, n: number, interference: boolean, M: Float64Array): number {
+export function coefficients(G: Float64Array, n: number, interference: boolean, M: Float64Array, benefit = true): number {
   let loss = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const g = G[i * n + j];
       if (i === j) {
+        if (!benefit) {
+          M[i * n + j] = 0;
+          continue;
+        }
         loss += (g - 1) * (g - 1);
         M[i * n + j] = g > 0 ? 4 * (g - 1) : 0;
       } else if (interference && g > 0) {
@@ -72,7 +77,8 @@ export function l1(W: FloatArray, lambda: number): { penalty: number; nonzero: n
  * Hidden-noise gradient (SCIENCE.md §6 E). With v = W ξ, pre-activations
  * P_ij = G_ij + v_j, residual R_ij = 2 (ReLU(P_ij) − δ_ij) 1[P_ij > 0]:
  *   ∇_W = (R + Rᵀ) W + c ξᵀ with c_a = Σ_i R_ia, loss = Σ_ij (ReLU(P_ij) − δ_ij)².
- * Writes M = R + Rᵀ and c; returns the smooth loss. Interference off zeroes R's off-diagonal.
+ * Writes M = R + Rᵀ and c; returns the smooth loss. Interference off zeroes R's off-diagonal,
+ * benefit off its diagonal.
  */
 export function noisyCoefficients(
   G: Float64Array,
@@ -84,6 +90,7 @@ export function noisyCoefficients(
   M: Float64Array,
   c: Float64Array,
   v: Float64Array,
+  benefit = true,
 ): number {
   for (let j = 0; j < n; j++) {
     let s = 0;
@@ -95,7 +102,7 @@ export function noisyCoefficients(
   c.fill(0);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      if (i !== j && !interference) continue;
+      if (i !== j ? !interference : !benefit) continue;
       const p = G[i * n + j] + v[j];
       const y = p > 0 ? p : 0;
       const e = y - (i === j ? 1 : 0);

@@ -64,7 +64,7 @@ class ReferenceSession implements Session {
   }
 
   private run(noise: Float64Array | null, withForces: boolean, update: boolean): void {
-    const { nInstances, nFeatures: n, nHidden: m, interference, hyper } = this.p;
+    const { nInstances, nFeatures: n, nHidden: m, interference, benefit, hyper } = this.p;
     const opt = OPTIMIZERS[this.p.optimizer];
     const t = this.stepCount + 1;
     for (let inst = 0; inst < nInstances; inst++) {
@@ -75,18 +75,18 @@ class ReferenceSession implements Session {
       let smooth: number;
       if (noise) {
         const xi = noise.subarray(inst * m, inst * m + m);
-        smooth = noisyCoefficients(this.G, Wi, xi, n, m, interference, this.M, this.c, this.v);
+        smooth = noisyCoefficients(this.G, Wi, xi, n, m, interference, this.M, this.c, this.v, benefit);
         matmul(this.M, Wi, n, m, this.D);
         addRankOne(this.D, this.c, xi, n, m);
       } else {
-        smooth = coefficients(this.G, n, interference, this.M);
+        smooth = coefficients(this.G, n, interference, this.M, benefit);
         matmul(this.M, Wi, n, m, this.D);
       }
       this.stats.loss[inst] = smooth + penalty;
       if (withForces) {
         let Dc = this.D;
         if (noise) {
-          coefficients(this.G, n, interference, this.M);
+          coefficients(this.G, n, interference, this.M, benefit);
           matmul(this.M, Wi, n, m, this.Dclean);
           Dc = this.Dclean;
         }

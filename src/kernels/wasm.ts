@@ -190,8 +190,8 @@ export async function createWasmBackend(): Promise<Backend | null> {
   const spawner = kernels.shared ? await loadSpawner() : null;
   return {
     name: 'wasm',
-    // hidden-layer noise stays with the reference (SCIENCE.md §6 E)
-    supports: (_problem, withNoise) => !withNoise,
+    // hidden-layer noise and the benefit-off ablation stay with the reference (SCIENCE.md §6 E)
+    supports: (problem, withNoise) => !withNoise && problem.benefit,
     createSession: (problem, W0) => new WasmSession(kernels, spawner, problem, W0),
   };
 }
