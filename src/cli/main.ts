@@ -18,7 +18,8 @@ export async function runCli(argv: string[]): Promise<number> {
   for (const register of COMMANDS) register(program);
   try {
     await program.parseAsync(argv);
-    return 0;
+    // a command may end "successfully" with its own status, e.g. 130 after Ctrl-C
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportError(err);
   }

@@ -139,3 +139,33 @@ describe('switching forces off', () => {
     }
   });
 });
+
+describe('Ctrl-C', () => {
+  it('keeps the weights and metrics computed so far and exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = tmp();
+    const bin = new URL('../../bin/incidental.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'train', '--n', '8', '--m', '16', '--steps', '100000000', '--snapshot-every', '1000', '--backend', 'reference', '--out', out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    // wait until training has recorded something, then interrupt
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (existsSync(join(out, 'metrics.jsonl')) && readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').length > 3) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 50);
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted at step \d+/);
+    const run = readRun(out);
+    expect(run.summary?.status).toBe('interrupted');
+    expect(run.summary?.steps).toBeGreaterThan(2000);
+    expect(run.W.length).toBe(8 * 16);
+  });
+});
