@@ -1,15 +1,24 @@
 /**
  * From G, the coefficients M = 4 (ReLU(G) − I) of the product D = M W (SCIENCE.md §2; the
  * diagonal is 4 (G_ii − 1) when G_ii > 0, else 0, the derivative of (ReLU(G_ii) − 1)²; the
- * off-diagonal is zero when interference is off), written per row as a list of its nonzero
- * entries in increasing j, since ReLU zeroes about half of them (40–50 % nonzero in the paper's
- * runs) and the product skips the rest:
- *   list row i: records { u32 j·64 (byte offset of row j in a 16-column panel), f32 M_ij }
- * built with SIMD compaction, four entries at a time.
+ * off-diagonal is zero when interference is off). ReLU zeroes a varying share of M (40–60 %
+ * during most of the paper's runs, 20 % for a while early on), so each group of 4 rows gets the
+ * layout its product kernel runs fastest on (product.ts):
+ *   sparse: per row, a list of its nonzero entries in increasing j, built with SIMD compaction,
+ *     records { u32 j·64 (byte offset of row j in a 16-column panel), f32 M_ij };
+ *   dense (more than DENSE_SHARE of the group nonzero): also M interleaved by the group's rows,
+ *     Mi[g][j][r] = M[4g + r][j].
+ * The choice depends on M only, never on how rows are split between threads.
  * Also per row, in float64 (squares of float32 are exact there): the smooth loss
  * Σ_j (G_ij − 1)²[i = j] + ReLU(G_ij)²[i ≠ j] and the feature-benefit force² M_ii² G_ii.
  */
 import { ROW_STATS } from './control';
+
+/**
+ * Above this share of nonzero coefficients a group uses the dense kernel: the two break even
+ * at about 80 % (measured for n = 256, m = 256 … 4096 on the 2-core development machine).
+ */
+export const DENSE_SHARE: f64 = 0.8;
 
 /** Bytes of one list record. */
 export const RECORD_BYTES: usize = 8;
@@ -17,11 +26,55 @@ export const RECORD_BYTES: usize = 8;
 export const PANEL_ROW_BYTES: usize = 64;
 
 /**
- * Rows [r0, r1). G [n4, n4] float32 (zero past n); lists [n][n4] records (row stride n4, so the
- * 16-byte stores of the last block stay inside the row); counts [n] i32; diag [n] float32
- * (M_ii); stats float64 [n, ROW_STATS] for this instance (fields 0 and 1).
+ * Row groups [g0, g1) (rows 4g .. 4g+3 below n). G [n4, n4] float32 (zero past n); lists
+ * [n][n4] records (row stride n4, so the 16-byte stores of the last block stay inside the row);
+ * counts [n] i32; diag [n] float32 (M_ii); Mi [n4/4][n4][4] float32, written for dense groups;
+ * dense [n4/4] i32 (1 = dense); stats float64 [n, ROW_STATS] for this instance (fields 0, 1).
  */
-export function coefficientRows(G: usize, n: i32, n4: i32, interference: bool, lists: usize, counts: usize, diag: usize, stats: usize, r0: i32, r1: i32): void {
+export function coefficientGroups(G: usize, n: i32, n4: i32, interference: bool, lists: usize, counts: usize, diag: usize, Mi: usize, dense: usize, stats: usize, g0: i32, g1: i32): void {
+  for (let g = g0; g < g1; g++) {
+    const r0 = g << 2, r1 = min(r0 + 4, n);
+    coefficientRows(G, n, n4, interference, lists, counts, diag, stats, r0, r1);
+    let nonzero = 0;
+    for (let i = r0; i < r1; i++) nonzero += load<i32>(counts + ((i as usize) << 2));
+    const isDense = interference && (nonzero as f64) > DENSE_SHARE * 4 * (n as f64);
+    store<i32>(dense + ((g as usize) << 2), isDense ? 1 : 0);
+    if (isDense) interleave(G, n, n4, diag, Mi + (g as usize) * ((n4 as usize) << 4), g);
+  }
+}
+
+/** Mi[g][j][r] = M[4g + r][j] for all j < n4 (rows ≥ n zero), with interference on. */
+function interleave(G: usize, n: i32, n4: i32, diag: usize, out: usize, g: i32): void {
+  const rowBytes = (n4 as usize) << 2;
+  const zero = f32x4.splat(0);
+  const four = f32x4.splat(4);
+  const r0 = G + ((g << 2) as usize) * rowBytes;
+  const start = out;
+  for (let j = 0; j < n4; j += 4) {
+    const o = (j as usize) << 2;
+    const v0 = f32x4.mul(four, f32x4.max(v128.load(r0 + o), zero));
+    const v1 = f32x4.mul(four, f32x4.max(v128.load(r0 + rowBytes + o), zero));
+    const v2 = f32x4.mul(four, f32x4.max(v128.load(r0 + 2 * rowBytes + o), zero));
+    const v3 = f32x4.mul(four, f32x4.max(v128.load(r0 + 3 * rowBytes + o), zero));
+    // transpose the 4×4 block: each stored vector holds the 4 rows of one column j
+    const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+    const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+    const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+    v128.store(out, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+    v128.store(out, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+    v128.store(out, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+    v128.store(out, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+    out += 64;
+  }
+  for (let r = 0; r < 4; r++) {
+    const i = (g << 2) + r;
+    if (i < n) store<f32>(start + ((i as usize) << 4) + ((r as usize) << 2), load<f32>(diag + ((i as usize) << 2)));
+  }
+}
+
+/** Rows [r0, r1) of the above: loss terms, M_ii and the list of nonzeros. */
+function coefficientRows(G: usize, n: i32, n4: i32, interference: bool, lists: usize, counts: usize, diag: usize, stats: usize, r0: i32, r1: i32): void {
   const rowBytes = (n4 as usize) << 2;
   const zero = f32x4.splat(0);
   const four = f32x4.splat(4);

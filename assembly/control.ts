@@ -43,15 +43,17 @@ export const SLOTS_PTR: usize = 88;
 export const SLOT_BYTES: usize = 92;
 export const PANELS_PTR: usize = 96;
 export const PANEL_BYTES: usize = 100;
-/** Offsets inside a scratch slot: packed W, Gram matrix, coefficient lists and counts, M_ii, product. */
+/** Offsets inside a scratch slot: packed W, Gram matrix, coefficient lists and counts, product (more below). */
 export const WP_OFF: usize = 104;
 export const G_OFF: usize = 108;
 export const LISTS_OFF: usize = 112;
 export const D_OFF: usize = 116;
 export const MAX_THREADS: usize = 120;
 export const COUNTS_OFF: usize = 124;
-/** (after the float32 hyperparameters) */
+/** (after the float32 hyperparameters) M_ii, the interleaved M of dense groups, the dense flags. */
 export const DIAG_OFF: usize = 232;
+export const MI_OFF: usize = 236;
+export const DENSE_OFF: usize = 240;
 
 // --- f64 hyperparameters ---
 export const LR: usize = 128;

@@ -7,7 +7,7 @@
 import {
   BC2_SQRT, BETA1, BETA2, CMD, CMD_EXIT, CTL_BYTES, D_OFF, DONE, EPS, FORCES_PTR, G_OFF, GEN, H_BASE, H_BC2_SQRT,
   H_BETA1, H_BETA2, H_EPS, H_LAMBDA, H_LR, H_ONE_MINUS_BETA1, H_ONE_MINUS_BETA2, H_SHRINK, H_STEP_SIZE, INSTANCES,
-  INTERFERENCE, LAMBDA, LOSS_PTR, LR, M, M4, M16, MAX_THREADS, LISTS_OFF, COUNTS_OFF, DIAG_OFF, N, N4, OPTIMIZER,
+  INTERFERENCE, LAMBDA, LOSS_PTR, LR, M, M4, M16, MAX_THREADS, LISTS_OFF, COUNTS_OFF, DIAG_OFF, MI_OFF, DENSE_OFF, N, N4, OPTIMIZER,
   OPT_ADAMW, PANEL_BYTES, PANELS_PTR, READY, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, STEP_SIZE,
   THREADS, W_PTR, WEIGHT_DECAY, WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
 } from './control';
@@ -15,8 +15,8 @@ import { finalize, share } from './schedule';
 import { waitChange, waitFor } from './sync';
 
 export { packGroups, gramGroups } from './gram';
-export { coefficientRows } from './coefficients';
-export { productRows } from './product';
+export { coefficientGroups } from './coefficients';
+export { productGroups } from './product';
 export { rowStats, updateRow } from './optimizer';
 
 /** First free byte after the module's own data: where JS may put the control block. */
@@ -59,18 +59,21 @@ export function configure(ctl: usize, instances: i32, n: i32, m: i32, interferen
   p = put(ctl, STATS_PTR, p, (instances as f64) * (n as f64) * (ROW_STATS as f64) * 8);
   p = put(ctl, LOSS_PTR, p, (instances as f64) * 8);
   p = put(ctl, FORCES_PTR, p, (instances as f64) * 24);
-  // one scratch slot: packed W, G, coefficient lists (8 bytes per entry), counts, M_ii, D
+  // one scratch slot: packed W, G, coefficient lists (8 bytes per entry), counts, M_ii, interleaved M, dense flags, D
   const wp = (n4 as f64) * (m4 as f64) * 4;
   const g = (n4 as f64) * (n4 as f64) * 4;
   const lists = (n as f64) * (n4 as f64) * 8;
   const small = (n as f64) * 4;
-  const d = (n as f64) * (m16 as f64) * 4;
+  const mi = (n4 as f64) * (n4 as f64) * 4;
+  const d = (n4 as f64) * (m16 as f64) * 4;
   let slot: f64 = 0;
   slot = put(ctl, WP_OFF, slot, wp);
   slot = put(ctl, G_OFF, slot, g);
   slot = put(ctl, LISTS_OFF, slot, lists);
   slot = put(ctl, COUNTS_OFF, slot, small);
   slot = put(ctl, DIAG_OFF, slot, small);
+  slot = put(ctl, MI_OFF, slot, mi);
+  slot = put(ctl, DENSE_OFF, slot, small);
   slot = put(ctl, D_OFF, slot, d);
   store<u32>(ctl + SLOT_BYTES, slot < 4294967296.0 ? (slot as u32) : 0);
   p = put(ctl, SLOTS_PTR, p, slot * (maxThreads as f64));

@@ -4,18 +4,18 @@
  * scratch slot and no synchronization; the instances left over (fewer than T) are done by all
  * threads together, rows (row groups for the Gram matrix) split between them, with a barrier
  * between phases:
- *   pack W │ Gram row groups (triangle split by area) │ coefficients + product rows │ rows: stats + update
+ *   pack W │ Gram row groups (triangle split by area) │ coefficients + product row groups │ rows: stats + update
  * Which thread computes an entry never changes how it is summed, so any T gives the same bits.
  */
 import {
-  CMD, CMD_STEP, COUNTS_OFF, D_OFF, DIAG_OFF, G_OFF, H_BASE, INSTANCES, INTERFERENCE, LAMBDA, LISTS_OFF, LOSS_PTR, FORCES_PTR, M,
+  CMD, CMD_STEP, COUNTS_OFF, D_OFF, DENSE_OFF, DIAG_OFF, G_OFF, MI_OFF, H_BASE, INSTANCES, INTERFERENCE, LAMBDA, LISTS_OFF, LOSS_PTR, FORCES_PTR, M,
   M4, M16, N, N4, OPTIMIZER, PANEL_BYTES, PANELS_PTR, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, W_PTR,
   WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
 } from './control';
-import { coefficientRows } from './coefficients';
+import { coefficientGroups } from './coefficients';
 import { gramGroups, packGroups } from './gram';
 import { rowStats, updateRow } from './optimizer';
-import { productRows } from './product';
+import { productGroups } from './product';
 import { barrier } from './sync';
 
 /** Thread t's share of the current command, among `threads`. */
@@ -57,6 +57,7 @@ function runInstance(ctl: usize, inst: i32, slot: i32, t: i32, parts: i32): void
   const base = ctlPtr(ctl, SLOTS_PTR) + (slot as usize) * ctlPtr(ctl, SLOT_BYTES);
   const Wp = base + ctlPtr(ctl, WP_OFF), G = base + ctlPtr(ctl, G_OFF), D = base + ctlPtr(ctl, D_OFF);
   const lists = base + ctlPtr(ctl, LISTS_OFF), counts = base + ctlPtr(ctl, COUNTS_OFF), diag = base + ctlPtr(ctl, DIAG_OFF);
+  const Mi = base + ctlPtr(ctl, MI_OFF), dense = base + ctlPtr(ctl, DENSE_OFF);
   const panel = ctlPtr(ctl, PANELS_PTR) + ((parts == 1 ? slot : t) as usize) * ctlPtr(ctl, PANEL_BYTES);
   const size = (n as usize) * (m as usize);
   const W = ctlPtr(ctl, W_PTR) + ((inst as usize) * size << 2);
@@ -67,9 +68,9 @@ function runInstance(ctl: usize, inst: i32, slot: i32, t: i32, parts: i32): void
   barrier(ctl, parts);
   gramGroups(Wp, n4, m4, G, triangleLo(groups, t, parts), triangleLo(groups, t + 1, parts));
   barrier(ctl, parts); // coefficient rows read mirrored entries written by other threads
-  const r0 = evenLo(n, t, parts), r1 = evenLo(n, t + 1, parts);
-  coefficientRows(G, n, n4, ctlI32(ctl, INTERFERENCE) != 0, lists, counts, diag, stats, r0, r1);
-  productRows(lists, counts, W, n, m, m16, D, panel, r0, r1);
+  const g0 = evenLo(groups, t, parts), g1 = evenLo(groups, t + 1, parts);
+  coefficientGroups(G, n, n4, ctlI32(ctl, INTERFERENCE) != 0, lists, counts, diag, Mi, dense, stats, g0, g1);
+  productGroups(lists, counts, Mi, dense, W, n, m, m16, D, panel, g0, g1);
   barrier(ctl, parts); // every product row has read all of W before any row is updated
 
   const update = ctlI32(ctl, CMD) == CMD_STEP;
@@ -78,7 +79,7 @@ function runInstance(ctl: usize, inst: i32, slot: i32, t: i32, parts: i32): void
   const rowBytes = (m as usize) << 2;
   const S1 = ctlPtr(ctl, S1_PTR) + ((inst as usize) * size << 2);
   const S2 = ctlPtr(ctl, S2_PTR) + ((inst as usize) * size << 2);
-  for (let i = r0; i < r1; i++) {
+  for (let i = evenLo(n, t, parts); i < evenLo(n, t + 1, parts); i++) {
     const off = (i as usize) * rowBytes;
     const d = D + (i as usize) * ((m16 as usize) << 2);
     const st = stats + ((i as usize) * (ROW_STATS as usize) << 3);

@@ -52,8 +52,8 @@ function randomWeights(count, m, seed = 1) {
 
 /**
  * The two bare products of one instance, single thread: pack W, G = W Wᵀ, D = M W. Returns
- * a timer for the weights [n, m] given: it builds the coefficient lists of their M once
- * (untimed), so that the product sees the density the steps see (ReLU zeroes 50–60 % of M).
+ * a timer for the weights [n, m] given: it builds the coefficients of their M once (untimed),
+ * so that the product sees the density, and picks the kernels, that the steps see.
  */
 function bareProducts(kernels, m) {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
@@ -61,18 +61,18 @@ function bareProducts(kernels, m) {
   const n4 = Math.ceil(n / 4) * 4, m4 = Math.ceil(m / 4) * 4, m16 = Math.ceil(m / 16) * 16;
   let next = k.heapBase();
   const alloc = (bytes) => ((next += Math.ceil(bytes / 64) * 64), next - Math.ceil(bytes / 64) * 64);
-  const [W, Wp, G, D, P, stats, lists, counts, diag] = [n * m, n4 * m4, n4 * n4, n * m16, 16 * n, 5 * 2 * n, 2 * n * n4, n, n].map((floats) => alloc(4 * floats));
+  const [W, Wp, G, D, P, stats, lists, counts, diag, Mi, dense] = [n * m, n4 * m4, n4 * n4, n4 * m16, 16 * n, 5 * 2 * n, 2 * n * n4, n, n, n4 * n4, n4].map((floats) => alloc(4 * floats));
   memory.grow(Math.ceil(next / 65536));
   const groups = n4 / 4;
   return (weights, calls) => {
     new Float32Array(memory.buffer, W, n * m).set(weights);
     k.packGroups(W, n, m, m4, Wp, 0, groups);
     k.gramGroups(Wp, n4, m4, G, 0, groups);
-    k.coefficientRows(G, n, n4, 1, lists, counts, diag, stats, 0, n);
+    k.coefficientGroups(G, n, n4, 1, lists, counts, diag, Mi, dense, stats, 0, groups);
     return trial(() => {
       k.packGroups(W, n, m, m4, Wp, 0, groups);
       k.gramGroups(Wp, n4, m4, G, 0, groups);
-      k.productRows(lists, counts, W, n, m, m16, D, P, 0, n);
+      k.productGroups(lists, counts, Mi, dense, W, n, m, m16, D, P, 0, groups);
     }, calls);
   };
 }
@@ -85,28 +85,56 @@ function trial(fn, calls) {
 }
 
 /**
- * Best seconds per step of a session, and (when `bare` is given) of the bare products on the
- * weights of instance 0 as they are at each trial, so both see the same coefficient density.
+ * Seconds per step from the weights `from` (each step restarts there: setWeights is untimed),
+ * so that every timing of a trial sees the same coefficient density.
  */
-function sessionStep(backend, instances, m, threads, bare) {
-  const s = backend.createSession(problem(instances, m, threads), randomWeights(instances * n * m, m));
-  const used = s.threadsInUse ?? 1;
+function stepFrom(session, from, calls) {
+  let total = 0;
+  for (let i = 0; i < calls; i++) {
+    session.setWeights(from);
+    const t0 = performance.now();
+    session.step(null, false);
+    total += performance.now() - t0;
+  }
+  return total / 1000 / calls;
+}
+
+/**
+ * One case on 1 and 2 threads and its bare products, all on identical weights: the sessions
+ * advance in lockstep (any thread count gives the same bits), and each trial times a step of
+ * both and the bare products of every instance from one snapshot, because the share of
+ * nonzero coefficients, hence the product's cost, drifts during training (20–80 %).
+ */
+function measureCase(instances, m) {
+  const W0 = randomWeights(instances * n * m, m);
+  const sessions = [1, 2].map((threads) => wasm.createSession(problem(instances, m, threads), W0));
+  const used = sessions.map((s) => s.threadsInUse ?? 1);
+  const bare = bareProducts(kernels, m);
   // warm up (V8 tiers wasm functions up to optimized code as they run) for ≥ 10 steps and ≥ 0.3 s
   const t0 = performance.now();
   let warm = 0;
   while (warm < 10 || performance.now() - t0 < 300) {
-    s.step(null, false);
+    for (const s of sessions) s.step(null, false);
     warm++;
   }
-  const calls = Math.max(3, Math.round((TRIAL_SECONDS * warm) / ((performance.now() - t0) / 1000)));
-  let seconds = Infinity;
-  let bareSeconds = Infinity;
+  const calls = Math.max(3, Math.round((TRIAL_SECONDS * warm) / ((performance.now() - t0) / 1000) / 2));
+  const snapshot = new Float32Array(instances * n * m);
+  const best = { one: Infinity, two: Infinity, bare: Infinity };
+  const overheads = [];
   for (let r = 0; r < TRIALS; r++) {
-    if (bare) bareSeconds = Math.min(bareSeconds, bare(s.weights().subarray(0, n * m), calls));
-    seconds = Math.min(seconds, trial(() => s.step(null, false), calls));
+    for (let i = 0; i < 5; i++) for (const s of sessions) s.step(null, false);
+    snapshot.set(sessions[0].weights());
+    let bareSeconds = 0;
+    for (let inst = 0; inst < instances; inst++) bareSeconds += bare(snapshot.subarray(inst * n * m, (inst + 1) * n * m), Math.max(1, Math.round(calls / 2)));
+    const one = stepFrom(sessions[0], snapshot, calls);
+    best.one = Math.min(best.one, one);
+    best.two = Math.min(best.two, stepFrom(sessions[1], snapshot, calls));
+    best.bare = Math.min(best.bare, bareSeconds);
+    overheads.push(one / bareSeconds);
   }
-  s.dispose();
-  return { seconds, used, bare: bareSeconds };
+  for (const s of sessions) s.dispose();
+  overheads.sort((a, b) => a - b);
+  return { ...best, used, overhead: overheads[overheads.length >> 1] };
 }
 
 function referenceStep(m) {
@@ -129,31 +157,35 @@ console.log(`incidental kernel benchmark — ${cpus()[0]?.model ?? 'unknown CPU'
 console.log(`AdamW steps, n=${n}; best of ${TRIALS} trials; reference timed on one step of one instance (scaled by instances)\n`);
 const header = ['instances×m', 'step 1T ms', 'step 2T ms', '2T/1T', 'bare ms', 'bare GFLOP/s', 'step GFLOP/s 1T', 'step GFLOP/s 2T', 'step/bare', 'ref ms', 'ref/wasm 1T'];
 const rows = [header];
-const results = {};
 for (const { instances, m } of CASES) {
-  const one = sessionStep(wasm, instances, m, 1, bareProducts(kernels, m));
-  const two = sessionStep(wasm, instances, m, 2);
-  const bare = one.bare * instances;
+  const r = measureCase(instances, m);
   const ref = (quick && m > 1024 ? NaN : referenceStep(m)) * instances;
-  results[`${instances}x${m}`] = { one: one.seconds, two: two.seconds, bare, ref };
   rows.push([
     `${instances}×${m}`,
-    fmt(one.seconds * 1e3, 2),
-    fmt(two.seconds * 1e3, 2) + (two.used === 2 ? '' : ` (${two.used}T)`),
-    fmt(one.seconds / two.seconds, 2) + '×',
-    fmt(bare * 1e3, 2),
-    fmt(gflops(instances, m, bare)),
-    fmt(gflops(instances, m, one.seconds)),
-    fmt(gflops(instances, m, two.seconds)),
-    fmt(one.seconds / bare, 3) + '×',
+    fmt(r.one * 1e3, 2),
+    fmt(r.two * 1e3, 2) + (r.used[1] === 2 ? '' : ` (${r.used[1]}T)`),
+    fmt(r.one / r.two, 2) + '×',
+    fmt(r.bare * 1e3, 2),
+    fmt(gflops(instances, m, r.bare)),
+    fmt(gflops(instances, m, r.one)),
+    fmt(gflops(instances, m, r.two)),
+    fmt(r.overhead, 3) + '×',
     Number.isNaN(ref) ? '–' : fmt(ref * 1e3, 0),
-    Number.isNaN(ref) ? '–' : fmt(ref / one.seconds, 0) + '×',
+    Number.isNaN(ref) ? '–' : fmt(ref / r.one, 0) + '×',
   ]);
 }
 const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
-console.log('\nbare = pack + Gram + product of the two kernels alone (1 thread, on the weights the 1-thread steps had, trial by trial);');
-console.log('step/bare = what everything else a step does (coefficients, loss, AdamW update) costs, as a factor.');
+{
+  // the worst case for the product: all overlaps positive, every coefficient nonzero (dense kernel)
+  const m = 4096;
+  const positive = Float32Array.from(randomWeights(n * m, m), Math.abs);
+  const bare = bareProducts(kernels, m);
+  const seconds = Math.min(...Array.from({ length: TRIALS }, () => bare(positive, 3)));
+  console.log(`\nWith every coefficient nonzero (|W|, dense product kernel), m=${m}: bare ${fmt(seconds * 1e3, 2)} ms, ${fmt(gflops(1, m, seconds))} effective GFLOP/s on 1 thread.`);
+}
+console.log('All timings of a trial start from the same weights. bare = pack + Gram + product of the two kernels alone (1 thread);');
+console.log('step/bare (median over trials) = what everything else a step does (coefficients, loss, AdamW update) costs, as a factor.');
 
 if (withTorch) {
   const python = findTorchPython();

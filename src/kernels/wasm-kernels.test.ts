@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers.js';
 import { createStreams, type RandomStream } from '../core/rng.js';
 import { coefficients, gram, matmul } from './reference-impl.js';
-import { HYPER_OFFSET, ROW_STATS, loadKernels, instantiate, type KernelExports } from './wasm-module.js';
+import { DENSE_SHARE, HYPER_OFFSET, ROW_STATS, loadKernels, instantiate, type KernelExports } from './wasm-module.js';
 
 const SIZES: [number, number][] = [[1, 1], [1, 7], [5, 1], [3, 5], [6, 9], [13, 33], [17, 64], [32, 30]];
 
@@ -98,24 +98,42 @@ function denseRow(L: Lab, lists: number, counts: number, i: number, n: number): 
   return { row, js };
 }
 
+/** Slot buffers for coefficientGroups/productGroups at size n (layouts as in assembly/coefficients.ts). */
+function coefficientBuffers(L: Lab, n: number) {
+  const n4 = up(n, 4);
+  return { lists: L.alloc(8 * n * n4), counts: L.alloc(4 * n), diag: L.alloc(4 * n), Mi: L.alloc(4 * n4 * n4), dense: L.alloc(n4), stats: L.alloc(8 * n * ROW_STATS) };
+}
+
+/** Random symmetric G [n4, n4]: diagonal around 1 (one zero-norm row), off-diagonal N(shift, 0.4²). */
+function randomGram(n: number, seed: number, shift: number): Float32Array {
+  const [s] = createStreams(seed, 1);
+  const n4 = up(n, 4);
+  const G = new Float32Array(n4 * n4);
+  for (let i = 0; i < n; i++) {
+    G[i * n4 + i] = Math.abs(1 + 0.5 * s.nextGaussian()) * (i % 5 === 4 ? 0 : 1); // ReLU'(0) = 0 on the diagonal
+    for (let j = i + 1; j < n; j++) G[i * n4 + j] = G[j * n4 + i] = shift + 0.4 * s.nextGaussian();
+  }
+  return G;
+}
+
 describe('wasm coefficients', () => {
-  it.each([...SIZES.map(([n]) => [n, true] as const), [6, false] as const, [13, false] as const])('n=%i interference=%s matches the reference', (n, interference) => {
-    const [s] = createStreams(n + (interference ? 0 : 1000), 1);
+  const cases = [...SIZES.map(([n]) => [n, true, 0] as const), [6, false, 0] as const, [13, false, 0] as const, [13, true, 0.6] as const, [32, true, 0.6] as const];
+  it.each(cases)('n=%i interference=%s (off-diagonal mean %s) matches the reference', (n, interference, shift) => {
     const n4 = up(n, 4);
-    const G = new Float32Array(n4 * n4);
-    for (let i = 0; i < n; i++) {
-      G[i * n4 + i] = Math.abs(1 + 0.5 * s.nextGaussian()) * (i % 5 === 4 ? 0 : 1); // one zero-norm row: its ReLU' is 0
-      for (let j = i + 1; j < n; j++) G[i * n4 + j] = G[j * n4 + i] = 0.4 * s.nextGaussian();
-    }
+    const G = randomGram(n, n + (interference ? 0 : 1000), shift);
     const L = lab();
-    const pG = L.alloc(4 * n4 * n4), pLists = L.alloc(8 * n * n4), pCounts = L.alloc(4 * n), pDiag = L.alloc(4 * n), pStats = L.alloc(8 * n * ROW_STATS);
+    const b = coefficientBuffers(L, n);
+    const pG = L.alloc(4 * n4 * n4);
     L.f32(pG, n4 * n4).set(G);
-    // two calls over a split of the rows, as two threads would
-    const split = n >> 1;
-    L.k.coefficientRows(pG, n, n4, interference ? 1 : 0, pLists, pCounts, pDiag, pStats, split, n);
-    L.k.coefficientRows(pG, n, n4, interference ? 1 : 0, pLists, pCounts, pDiag, pStats, 0, split);
-    const stats = L.f64(pStats, n * ROW_STATS);
-    const diag = L.f32(pDiag, n);
+    // two calls over a split of the row groups, as two threads would
+    const groups = n4 / 4;
+    const split = groups >> 1;
+    L.k.coefficientGroups(pG, n, n4, interference ? 1 : 0, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, split, groups);
+    L.k.coefficientGroups(pG, n, n4, interference ? 1 : 0, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, 0, split);
+    const stats = L.f64(b.stats, n * ROW_STATS);
+    const diag = L.f32(b.diag, n);
+    const dense = new Int32Array(L.memory.buffer, b.dense, groups);
+    const Mi = L.f32(b.Mi, n4 * n4);
 
     const G64 = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) G64[i * n + j] = G[i * n4 + j];
@@ -124,16 +142,26 @@ describe('wasm coefficients', () => {
     let smooth = 0;
     let benefit = 0;
     for (let i = 0; i < n; i++) {
-      const { row, js } = denseRow(L, pLists, pCounts, i, n);
+      const { row, js } = denseRow(L, b.lists, b.counts, i, n);
       expect(js).toEqual([...js].sort((a, b) => a - b)); // increasing j: the summation order
       for (let j = 0; j < n; j++) {
-        expect(Math.abs(row[j] - M[i * n + j])).toBeLessThanOrEqual(1e-6 * Math.abs(M[i * n + j]));
-        expect(js.includes(j)).toBe(M[i * n + j] !== 0); // exactly the nonzeros are listed
+        const want = M[i * n + j];
+        expect(Math.abs(row[j] - want)).toBeLessThanOrEqual(1e-6 * Math.abs(want));
+        expect(js.includes(j)).toBe(want !== 0); // exactly the nonzeros are listed
+        // dense groups also hold M interleaved: Mi[g][j][r] = M[4g + r][j]
+        if (dense[i >> 2]) expect(Mi[(i >> 2) * n4 * 4 + j * 4 + (i & 3)]).toBe(Math.fround(row[j]));
       }
       expect(diag[i]).toBe(Math.fround(row[i]));
       smooth += stats[i * ROW_STATS];
       benefit += stats[i * ROW_STATS + 1];
     }
+    // a group is dense exactly when more than DENSE_SHARE of its coefficients are nonzero
+    for (let g = 0; g < groups; g++) {
+      let nonzero = 0;
+      for (let i = 4 * g; i < Math.min(4 * g + 4, n); i++) for (let j = 0; j < n; j++) nonzero += M[i * n + j] !== 0 ? 1 : 0;
+      expect(dense[g]).toBe(interference && nonzero > DENSE_SHARE * 4 * n ? 1 : 0);
+    }
+    if (shift > 0 && n >= 13) expect(Array.from(dense)).toContain(1);
     expect(smooth).toBeCloseTo(loss, 10);
     let refBenefit = 0;
     for (let i = 0; i < n; i++) refBenefit += M[i * n + i] ** 2 * G64[i * n + i];
@@ -142,29 +170,27 @@ describe('wasm coefficients', () => {
 });
 
 describe('wasm product', () => {
-  it.each(SIZES)('n=%i m=%i: D = M W matches the reference', (n, m) => {
-    const [s] = createStreams(31 * n + m, 1);
-    const m16 = up(m, 16);
+  it.each(SIZES.flatMap(([n, m]) => [[n, m, 0.4], [n, m, 0.9]]))('n=%i m=%i density %s: D = M W matches the reference', (n, m, density) => {
+    const [s] = createStreams(31 * n + m + Math.round(100 * density), 1);
+    const n4 = up(n, 4), m16 = up(m, 16);
     const W = gaussians(s, n * m, 1 / Math.sqrt(m));
-    const M = new Float64Array(n * n);
-    for (let i = 0; i < n * n; i++) M[i] = Math.fround(s.nextDouble() < 0.4 ? 0 : 4 * s.nextGaussian());
+    const G = new Float32Array(n4 * n4);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) G[i * n4 + j] = s.nextDouble() < density ? Math.abs(s.nextGaussian()) + 0.01 : -1;
+    // the coefficient lists, interleaved groups and dense flags from the kernel, M from the reference
     const L = lab();
-    const n4 = up(n, 4);
-    const pW = L.alloc(4 * n * m), pLists = L.alloc(8 * n * n4), pCounts = L.alloc(4 * n), pD = L.alloc(4 * n * m16), pP = L.alloc(64 * n);
+    const b = coefficientBuffers(L, n);
+    const pG = L.alloc(4 * n4 * n4), pW = L.alloc(4 * n * m), pD = L.alloc(4 * n4 * m16), pP = L.alloc(64 * n);
+    L.f32(pG, n4 * n4).set(G);
     L.f32(pW, n * m).set(W);
-    const counts = new Int32Array(L.memory.buffer, pCounts, n);
-    const offsets = new Uint32Array(L.memory.buffer, pLists, 2 * n * n4);
-    const values = new Float32Array(L.memory.buffer, pLists, 2 * n * n4);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        if (M[i * n + j] === 0) continue;
-        const p = 2 * (i * n4 + counts[i]++);
-        offsets[p] = 64 * j;
-        values[p + 1] = M[i * n + j];
-      }
-    }
-    L.k.productRows(pLists, pCounts, pW, n, m, m16, pD, pP, 0, n);
-    const D = L.f32(pD, n * m16);
+    L.k.coefficientGroups(pG, n, n4, 1, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, 0, n4 / 4);
+    const G64 = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) G64[i * n + j] = G[i * n4 + j];
+    const M = new Float64Array(n * n);
+    coefficients(G64, n, true, M);
+    const groups = n4 / 4;
+    L.k.productGroups(b.lists, b.counts, b.Mi, b.dense, pW, n, m, m16, pD, pP, groups >> 1, groups);
+    L.k.productGroups(b.lists, b.counts, b.Mi, b.dense, pW, n, m, m16, pD, pP, 0, groups >> 1);
+    const D = L.f32(pD, n4 * m16);
     const ref = new Float64Array(n * m);
     matmul(M, W, n, m, ref);
     for (let i = 0; i < n; i++) {
@@ -174,6 +200,7 @@ describe('wasm product', () => {
         expect(Math.abs(D[i * m16 + k] - ref[i * m + k])).toBeLessThanOrEqual(2e-6 * scale + 1e-30);
       }
     }
+    if (density > 0.8 && n >= 5) expect(new Int32Array(L.memory.buffer, b.dense, groups)).toContain(1);
   });
 });
 

@@ -23,8 +23,8 @@ export interface KernelExports {
   forcesPtr(ctl: number): number;
   packGroups(W: number, n: number, m: number, m4: number, Wp: number, g0: number, g1: number): void;
   gramGroups(Wp: number, n4: number, m4: number, G: number, g0: number, g1: number): void;
-  coefficientRows(G: number, n: number, n4: number, interference: number, lists: number, counts: number, diag: number, stats: number, r0: number, r1: number): void;
-  productRows(lists: number, counts: number, W: number, n: number, m: number, m16: number, D: number, P: number, r0: number, r1: number): void;
+  coefficientGroups(G: number, n: number, n4: number, interference: number, lists: number, counts: number, diag: number, Mi: number, dense: number, stats: number, g0: number, g1: number): void;
+  productGroups(lists: number, counts: number, Mi: number, dense: number, W: number, n: number, m: number, m16: number, D: number, P: number, g0: number, g1: number): void;
   rowStats(w: number, d: number, m: number, mii: number, forces: number, stats: number): void;
   /** Returns Σ|w| before the update. */
   updateRow(opt: number, h: number, w: number, d: number, s1: number, s2: number, m: number): number;
@@ -34,6 +34,8 @@ export const CMD_STEP = 1;
 export const CMD_EVALUATE = 2;
 /** Byte offset of the float32 hyperparameters inside the control block (assembly/control.ts H_BASE). */
 export const HYPER_OFFSET = 192;
+/** Share of nonzero coefficients above which a row group uses the dense product (assembly/coefficients.ts). */
+export const DENSE_SHARE = 0.8;
 /** float64 values per row in the statistics array (assembly/control.ts ROW_STATS). */
 export const ROW_STATS = 5;
 /** Pages the module may address (4 GiB, its declared maximum). */

@@ -112,6 +112,22 @@ describe('wasm threads', () => {
     }
   });
 
+  it('positive weights (every coefficient nonzero: the dense product path) agree with the reference, bit-identically across threads', () => {
+    const config = parseConfig({ nInstances: 2, nFeatures: 22, nHidden: 19, optimizer: 'adam', lr: 0.01, seed: 4 });
+    const W0 = Float32Array.from(initWeights(config), Math.abs); // all overlaps W_i·W_j > 0
+    const problem = (threads: number) => problemOf(config, threads);
+    const ref = referenceBackend.createSession(problem(1), W0);
+    const runs = [1, 2, 3].map((threads) => {
+      const s = wasm.createSession(problem(threads), W0);
+      sessions.push(s);
+      for (let t = 0; t < 20; t++) s.step(null, t === 0);
+      return Float32Array.from(s.weights());
+    });
+    for (let t = 0; t < 20; t++) ref.step(null, false);
+    expect(maxAbsDiff(runs[0], ref.weights())).toBeLessThan(2e-5);
+    for (const W of runs.slice(1)) expect(Buffer.from(W.buffer).equals(Buffer.from(runs[0].buffer))).toBe(true);
+  });
+
   it('chooses one thread for small problems and honours an explicit count', () => {
     const p = problemOf(parseConfig({ nFeatures: 8, nHidden: 16 }));
     expect(chooseThreads(p, 8)).toBe(1);
