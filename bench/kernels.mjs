@@ -35,6 +35,7 @@ const problem = (instances, m, threads) => ({
   nInstances: instances,
   nFeatures: n,
   nHidden: m,
+  benefit: true,
   interference: true,
   optimizer: 'adamw',
   hyper: { ...OPTIMIZER_DEFAULTS, lr: 1e-3, lambda: 1e-3 },
