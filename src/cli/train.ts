@@ -1,17 +1,15 @@
 /**
  * `incidental train`: trains nInstances models and writes a run directory
- * (see src/io/run-dir.ts). Metrics are appended as they are recorded, so a divergence
+ * (src/io/train-to-dir.ts). Metrics are appended as they are recorded, so a divergence
  * or Ctrl-C keeps everything computed so far.
  */
 import type { Command } from 'commander';
 import { DEFAULTS, parseConfig, type TrainConfig } from '../core/config.js';
-import { DivergenceError, UserError } from '../core/errors.js';
-import { countOneHotFeatures } from '../core/metrics.js';
+import { UserError } from '../core/errors.js';
 import { NOISE_NAMES } from '../core/noise.js';
 import { OPTIMIZER_NAMES } from '../core/optimizers.js';
-import { createTrainer, type Trainer } from '../core/train.js';
-import { readWeights, RunWriter, writeWeights } from '../io/run-dir.js';
-import { VERSION } from '../version.js';
+import { readWeights } from '../io/run-dir.js';
+import { trainToDir } from '../io/train-to-dir.js';
 import { parseNumber } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -93,87 +91,38 @@ function loadInit(path: string, c: TrainConfig): Float32Array {
 
 export async function trainCommand(config: TrainConfig, out: string, initPath: string | undefined, quiet: boolean): Promise<void> {
   const W0 = initPath ? loadInit(initPath, config) : undefined;
-  const trainer = await createTrainer(config, { W0 });
-  const shape = [config.nInstances, config.nFeatures, config.nHidden];
-  const writer = new RunWriter(out);
-  writer.writeConfig({
-    tool: 'incidental',
-    version: VERSION,
-    createdAt: new Date().toISOString(),
-    config,
-    init: initPath ?? 'seed',
-    backend: trainer.session.backend,
-    dtype: trainer.session.dtype,
-  });
-  writeWeights(`${out}/W0.npy`, trainer.W0, shape);
-
   let interrupted = false;
   const onSigint = () => (interrupted = true);
   process.once('SIGINT', onSigint);
   const progress = quiet ? null : createProgress(config.steps, 'train');
   const started = performance.now();
-  let status: 'finished' | 'diverged' | 'interrupted' = 'finished';
-  let error: DivergenceError | undefined;
+  let result: Awaited<ReturnType<typeof trainToDir>>;
   try {
-    await runLoop(trainer, writer, () => interrupted, (done, loss) => {
-      const rate = done / ((performance.now() - started) / 1000);
-      progress?.update(done, { loss: loss.toPrecision(4), 'steps/s': rate.toFixed(1) });
+    result = await trainToDir(config, out, {
+      W0,
+      init: initPath,
+      shouldStop: () => interrupted,
+      onProgress: (done, loss) => {
+        const rate = done / ((performance.now() - started) / 1000);
+        progress?.update(done, { loss: loss.toPrecision(4), 'steps/s': rate.toFixed(1) });
+      },
     });
-    if (interrupted) status = 'interrupted';
-    else writer.appendSnapshot(trainer.finish());
-  } catch (err) {
-    if (!(err instanceof DivergenceError)) throw err;
-    status = 'diverged';
-    error = err;
   } finally {
     progress?.stop();
     process.removeListener('SIGINT', onSigint);
   }
-  const wall = (performance.now() - started) / 1000;
-  const W = trainer.weights();
-  if (status !== 'diverged') writeWeights(`${out}/W.npy`, W, shape);
-  const last = trainer.snapshots[trainer.snapshots.length - 1];
-  writer.writeSummary({
-    status,
-    ...(error ? { error: error.message } : {}),
-    steps: trainer.step,
-    finalLoss: last ? last.loss : [],
-    wallTimeSeconds: wall,
-    stepsPerSecond: trainer.step / wall,
-    backend: trainer.session.backend,
-    threads: config.threads,
-    oneHotFeatures: status === 'diverged' ? [] : countOneHotFeatures(W, config.nInstances, config.nFeatures, config.nHidden),
-    nFeatures: config.nFeatures,
-  });
-  trainer.session.dispose();
-  if (error) throw new UserError(`${error.message}; metrics up to step ${last?.step ?? 0} are kept in ${out}`);
-  if (status === 'interrupted') {
-    process.stderr.write(`incidental: interrupted at step ${trainer.step}; weights and metrics so far are in ${out}\n`);
+  const { summary, divergence } = result;
+  if (divergence) throw new UserError(`${divergence.message}; metrics recorded before it are kept in ${out}`);
+  if (summary.status === 'interrupted') {
+    process.stderr.write(`incidental: interrupted at step ${summary.steps}; weights and metrics so far are in ${out}\n`);
     process.exitCode = 130;
     return;
   }
   if (!quiet) {
-    const oneHot = countOneHotFeatures(W, config.nInstances, config.nFeatures, config.nHidden);
+    const loss = summary.finalLoss.reduce((a, b) => a + b, 0) / summary.finalLoss.length;
     process.stderr.write(
-      `done: ${trainer.step} steps in ${wall.toFixed(1)} s (${(trainer.step / wall).toFixed(1)} steps/s, ${trainer.session.backend}); ` +
-        `final loss ${last?.lossMean.toPrecision(4)}; one-hot features per instance ${oneHot.join(', ')} of ${config.nFeatures}; wrote ${out}\n`,
+      `done: ${summary.steps} steps in ${summary.wallTimeSeconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s, ${summary.backend}); ` +
+        `final loss ${loss.toPrecision(4)}; one-hot features per instance ${summary.oneHotFeatures.join(', ')} of ${config.nFeatures}; wrote ${out}\n`,
     );
-  }
-}
-
-/** Advances in chunks of about 0.2 s, appending snapshots and yielding so Ctrl-C is seen. */
-async function runLoop(trainer: Trainer, writer: RunWriter, stop: () => boolean, report: (done: number, loss: number) => void): Promise<void> {
-  let chunk = 1;
-  let lastLoss = NaN;
-  while (!trainer.done && !stop()) {
-    const t0 = performance.now();
-    for (const s of trainer.advance(chunk)) {
-      writer.appendSnapshot(s);
-      lastLoss = s.lossMean;
-    }
-    const dt = performance.now() - t0;
-    chunk = Math.max(1, Math.min(10_000, Math.round((chunk * 200) / Math.max(dt, 1))));
-    report(trainer.step, lastLoss);
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }

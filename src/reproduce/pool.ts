@@ -8,7 +8,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { trainToDir, type TrainJob, type TrainJobResult } from './train-run.js';
+import { trainToCache, type TrainJob, type TrainJobResult } from './train-run.js';
 
 export interface PoolEvents {
   onStart?(job: TrainJob): void;
@@ -69,7 +69,7 @@ export async function runJobs(jobs: TrainJob[], o: PoolOptions): Promise<void> {
 
 async function runInline(job: TrainJob, onStep: (s: number) => void, signal: AbortSignal): Promise<TrainJobResult> {
   if (signal.aborted) throw new PoolAborted('aborted');
-  const result = await trainToDir(job, onStep, () => signal.aborted);
+  const result = await trainToCache(job, onStep, () => signal.aborted);
   if (result.status === 'aborted') throw new PoolAborted('aborted');
   return result;
 }

@@ -4,8 +4,8 @@
  * cancelled; its partial directory is then removed by the parent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { trainToDir, type TrainJob } from './train-run.js';
+import { trainToCache, type TrainJob } from './train-run.js';
 
 const job = workerData as TrainJob;
-const result = await trainToDir(job, (step) => parentPort!.postMessage({ type: 'step', step }));
+const result = await trainToCache(job, (step) => parentPort!.postMessage({ type: 'step', step }));
 parentPort!.postMessage({ type: 'done', result });
