@@ -6,6 +6,7 @@
  * the one `incidental train` makes from the same config.
  */
 import { polysemanticCount } from '../analysis/neurons.js';
+import type { FloatArray } from '../core/optimizers.js';
 import type { Snapshot, Trainer } from '../core/train.js';
 import type { SeriesPoint } from './protocol.js';
 
@@ -29,7 +30,8 @@ export function trainChunk(trainer: Trainer, count: number, stopAt: number, budg
   const started = performance.now();
   for (let s = 0; s < count && trainer.step < stopAt; s++) {
     // advance(1) records the state before its update: the state these counts describe
-    const counts = countsOf(trainer.weights(), I, n, m);
+    // the live view, not a copy: counting reads it before the step changes it
+    const counts = countsOf(trainer.session.weights(), I, n, m);
     const [snap] = trainer.advance(1);
     points.push(pointOf(snap, counts));
     if (performance.now() - started > budgetMs) break;
@@ -53,6 +55,6 @@ function pointOf(s: Snapshot, polysemantic: number[]): SeriesPoint {
   };
 }
 
-function countsOf(W: Float32Array, I: number, n: number, m: number): number[] {
+function countsOf(W: FloatArray, I: number, n: number, m: number): number[] {
   return Array.from({ length: I }, (_, inst) => polysemanticCount(W, n, m, inst));
 }

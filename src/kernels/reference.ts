@@ -13,6 +13,8 @@ class ReferenceSession implements Session {
   stepCount = 0;
   private readonly W: Float64Array;
   private readonly state: Float64Array[];
+  /** per instance, views of the optimizer state for that instance's weights */
+  private readonly instanceState: Float64Array[][];
   private readonly G: Float64Array;
   private readonly M: Float64Array;
   private readonly D: Float64Array;
@@ -30,6 +32,7 @@ class ReferenceSession implements Session {
     this.size = n * m;
     this.W = new Float64Array(nInstances * this.size);
     this.state = OPTIMIZERS[p.optimizer].init(this.W.length, Float64Array) as Float64Array[];
+    this.instanceState = Array.from({ length: nInstances }, (_, i) => this.state.map((s) => s.subarray(i * this.size, (i + 1) * this.size)));
     this.G = new Float64Array(n * n);
     this.M = new Float64Array(n * n);
     this.D = new Float64Array(this.size);
@@ -93,8 +96,7 @@ class ReferenceSession implements Session {
         forceNorms(this.G, this.M, Wi, Dc, n, m, hyper.lambda, nonzero, this.stats.forces, inst * 3);
       }
       if (update) {
-        const st = this.state.map((s) => s.subarray(lo, lo + this.size));
-        opt.update(Wi, this.D, st, t, hyper);
+        opt.update(Wi, this.D, this.instanceState[inst], t, hyper);
       }
     }
     if (update) this.stepCount = t;

@@ -5,6 +5,7 @@
  * @example
  *   const fit = fitLine([2, 2.3, 2.6], [1.2, 0.9, 0.6]); // fit.slope, fit.slopeCI
  */
+import { meanStd } from '../analysis/theory.js';
 
 export interface LineFit {
   slope: number;
@@ -68,17 +69,10 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }
 
-export function mean(values: readonly number[]): number {
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : NaN;
-}
+export { mean } from '../core/metrics.js';
 
 /** Sample standard deviation (k − 1 denominator; 0 for one value). */
-export function sampleStd(values: readonly number[]): number {
-  const k = values.length;
-  if (k < 2) return k === 1 ? 0 : NaN;
-  const m = mean(values);
-  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (k - 1));
-}
+export const sampleStd = (values: readonly number[]): number => meanStd(values).std;
 
 /** Quantile of Student's t with `df` degrees of freedom (bisection on the CDF; 1e-10 absolute). */
 export function studentTQuantile(p: number, df: number): number {

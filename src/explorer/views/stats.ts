@@ -4,6 +4,7 @@
  */
 import type { InstanceAnalysis } from '../../analysis/neurons.js';
 import { fmtNumber } from './tooltip.js';
+import { mean } from '../../core/metrics.js';
 
 export interface StatsData {
   analysis: InstanceAnalysis;
@@ -45,8 +46,7 @@ export class StatsPanel {
     const el = this.el;
     el.poly.textContent = String(a.counts.polysemantic);
     if (perInstance.length > 1) {
-      const mean = perInstance.reduce((s, v) => s + v, 0) / perInstance.length;
-      el.polyNote.textContent = `instance ${d.instance}; mean over ${perInstance.length}: ${fmtNumber(mean)}`;
+      el.polyNote.textContent = `instance ${d.instance}; mean over ${perInstance.length}: ${fmtNumber(mean(perInstance))}`;
     } else {
       el.polyNote.textContent = a.counts.polysemantic ? `neurons ${a.polysemanticNeurons.join(', ')}` : 'none yet';
     }
