@@ -5,7 +5,7 @@
  * during most of the paper's runs, 20 % for a while early on), so each group of 4 rows gets the
  * layout its product kernel runs fastest on (product.ts):
  *   sparse: per row, a list of its nonzero entries in increasing j, built with SIMD compaction,
- *     records { u32 j·64 (byte offset of row j in a 16-column panel), f32 M_ij };
+ *     records { u32 P + j·64 (address of row j in the calling thread's 16-column panel P), f32 M_ij };
  *   dense (more than DENSE_SHARE of the group nonzero): also M interleaved by the group's rows,
  *     Mi[g][j][r] = M[4g + r][j].
  * The choice depends on M only, never on how rows are split between threads.
@@ -22,19 +22,20 @@ export const DENSE_SHARE: f64 = 0.8;
 
 /** Bytes of one list record. */
 export const RECORD_BYTES: usize = 8;
-/** Bytes of one panel row (16 float32 columns): the unit of the offsets in the lists. */
+/** Bytes of one panel row (16 float32 columns). */
 export const PANEL_ROW_BYTES: usize = 64;
 
 /**
  * Row groups [g0, g1) (rows 4g .. 4g+3 below n). G [n4, n4] float32 (zero past n); lists
  * [n][n4] records (row stride n4, so the 16-byte stores of the last block stay inside the row);
  * counts [n] i32; diag [n] float32 (M_ii); Mi [n4/4][n4][4] float32, written for dense groups;
- * dense [n4/4] i32 (1 = dense); stats float64 [n, ROW_STATS] for this instance (fields 0, 1).
+ * dense [n4/4] i32 (1 = dense); stats float64 [n, ROW_STATS] for this instance (fields 0, 1);
+ * P the panel the same thread's productPanel will read (the lists hold addresses in it).
  */
-export function coefficientGroups(G: usize, n: i32, n4: i32, interference: bool, lists: usize, counts: usize, diag: usize, Mi: usize, dense: usize, stats: usize, g0: i32, g1: i32): void {
+export function coefficientGroups(G: usize, n: i32, n4: i32, interference: bool, lists: usize, counts: usize, diag: usize, Mi: usize, dense: usize, stats: usize, P: usize, g0: i32, g1: i32): void {
   for (let g = g0; g < g1; g++) {
     const r0 = g << 2, r1 = min(r0 + 4, n);
-    coefficientRows(G, n, n4, interference, lists, counts, diag, stats, r0, r1);
+    coefficientRows(G, n, n4, interference, lists, counts, diag, stats, P, r0, r1);
     let nonzero = 0;
     for (let i = r0; i < r1; i++) nonzero += load<i32>(counts + ((i as usize) << 2));
     const isDense = interference && (nonzero as f64) > DENSE_SHARE * 4 * (n as f64);
@@ -74,7 +75,7 @@ function interleave(G: usize, n: i32, n4: i32, diag: usize, out: usize, g: i32):
 }
 
 /** Rows [r0, r1) of the above: loss terms, M_ii and the list of nonzeros. */
-function coefficientRows(G: usize, n: i32, n4: i32, interference: bool, lists: usize, counts: usize, diag: usize, stats: usize, r0: i32, r1: i32): void {
+function coefficientRows(G: usize, n: i32, n4: i32, interference: bool, lists: usize, counts: usize, diag: usize, stats: usize, P: usize, r0: i32, r1: i32): void {
   const rowBytes = (n4 as usize) << 2;
   const zero = f32x4.splat(0);
   const four = f32x4.splat(4);
@@ -88,7 +89,7 @@ function coefficientRows(G: usize, n: i32, n4: i32, interference: bool, lists: u
     let offDiagonal: f64 = 0;
     if (interference) {
       let acc = f64x2.splat(0);
-      let offsets = i32x4.mul(lanes, i32x4.splat(PANEL_ROW_BYTES as i32));
+      let offsets = i32x4.add(i32x4.splat(P as i32), i32x4.mul(lanes, i32x4.splat(PANEL_ROW_BYTES as i32)));
       const diagBlock = i & ~3;
       for (let j = 0; j < n4; j += 4) {
         const g = f32x4.max(v128.load(row + ((j as usize) << 2)), zero);
@@ -104,7 +105,7 @@ function coefficientRows(G: usize, n: i32, n4: i32, interference: bool, lists: u
       offDiagonal = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
       if (gd > 0) offDiagonal -= (gd as f64) * (gd as f64);
     } else {
-      store<u32>(q, (i as u32) * (PANEL_ROW_BYTES as u32));
+      store<u32>(q, (P as u32) + (i as u32) * (PANEL_ROW_BYTES as u32));
       store<f32>(q, md, 4);
       q += md != 0 ? RECORD_BYTES : 0;
     }

@@ -54,6 +54,8 @@ export const COUNTS_OFF: usize = 124;
 export const DIAG_OFF: usize = 232;
 export const MI_OFF: usize = 236;
 export const DENSE_OFF: usize = 240;
+/** Per-row Σ|w| carried across the panels of an update (f64x2 per row). */
+export const ACC_OFF: usize = 244;
 
 // --- f64 hyperparameters ---
 export const LR: usize = 128;

@@ -8,16 +8,16 @@ import {
   BC2_SQRT, BETA1, BETA2, CMD, CMD_EXIT, CTL_BYTES, D_OFF, DONE, EPS, FORCES_PTR, G_OFF, GEN, H_BASE, H_BC2_SQRT,
   H_BETA1, H_BETA2, H_EPS, H_LAMBDA, H_LR, H_ONE_MINUS_BETA1, H_ONE_MINUS_BETA2, H_SHRINK, H_STEP_SIZE, INSTANCES,
   INTERFERENCE, LAMBDA, LOSS_PTR, LR, M, M4, M16, MAX_THREADS, LISTS_OFF, COUNTS_OFF, DIAG_OFF, MI_OFF, DENSE_OFF, N, N4, OPTIMIZER,
-  OPT_ADAMW, PANEL_BYTES, PANELS_PTR, READY, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, STEP_SIZE,
+  OPT_ADAMW, ACC_OFF, PANEL_BYTES, PANELS_PTR, READY, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, STEP_SIZE,
   THREADS, W_PTR, WEIGHT_DECAY, WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
 } from './control';
 import { finalize, share } from './schedule';
-import { waitChange, waitFor } from './sync';
+import { sleepWhile, waitChange, waitFor } from './sync';
 
 export { packGroups, gramGroups } from './gram';
 export { coefficientGroups } from './coefficients';
-export { productGroups } from './product';
-export { rowStats, updateRow } from './optimizer';
+export { productGroups, productPanel } from './product';
+export { rowStats, updatePanel } from './optimizer';
 
 /** First free byte after the module's own data: where JS may put the control block. */
 export function heapBase(): usize {
@@ -36,7 +36,8 @@ export function controlBytes(): usize {
 /**
  * Lays out one session after the control block at `ctl` and records the problem there.
  * Returns the end address; the caller grows memory to cover it. `maxThreads` scratch slots
- * and panels are reserved. Sizes: W and each state slot [instances, n, m] float32.
+ * and panels are reserved. Sizes: W [instances, n, m] float32; each state slot
+ * [instances, m16/16, n, 16] float32 (stateValues).
  */
 export function configure(ctl: usize, instances: i32, n: i32, m: i32, interference: bool, optimizer: i32, stateSlots: i32, maxThreads: i32): f64 {
   const n4 = (n + 3) & ~3, m4 = (m + 3) & ~3, m16 = (m + 15) & ~15;
@@ -52,14 +53,16 @@ export function configure(ctl: usize, instances: i32, n: i32, m: i32, interferen
   store<i32>(ctl + THREADS, 1);
   // sizes in f64: a layout past 4 GiB is reported to JS instead of wrapping around
   const weights = (instances as f64) * (n as f64) * (m as f64) * 4;
+  // optimizer state panel by panel, [instances][m16/16][n][16] (optimizer.ts updatePanel)
+  const state = (instances as f64) * (n as f64) * (m16 as f64) * 4;
   let p: f64 = (ctl + CTL_BYTES) as f64;
   p = put(ctl, W_PTR, p, weights);
-  p = put(ctl, S1_PTR, p, stateSlots >= 1 ? weights : 0);
-  p = put(ctl, S2_PTR, p, stateSlots >= 2 ? weights : 0);
+  p = put(ctl, S1_PTR, p, stateSlots >= 1 ? state : 0);
+  p = put(ctl, S2_PTR, p, stateSlots >= 2 ? state : 0);
   p = put(ctl, STATS_PTR, p, (instances as f64) * (n as f64) * (ROW_STATS as f64) * 8);
   p = put(ctl, LOSS_PTR, p, (instances as f64) * 8);
   p = put(ctl, FORCES_PTR, p, (instances as f64) * 24);
-  // one scratch slot: packed W, G, coefficient lists (8 bytes per entry), counts, M_ii, interleaved M, dense flags, D
+  // one scratch slot: packed W, G, coefficient lists (8 bytes per entry), counts, M_ii, interleaved M, dense flags, Σ|w| carries, D
   const wp = (n4 as f64) * (m4 as f64) * 4;
   const g = (n4 as f64) * (n4 as f64) * 4;
   const lists = (n as f64) * (n4 as f64) * 8;
@@ -74,6 +77,7 @@ export function configure(ctl: usize, instances: i32, n: i32, m: i32, interferen
   slot = put(ctl, DIAG_OFF, slot, small);
   slot = put(ctl, MI_OFF, slot, mi);
   slot = put(ctl, DENSE_OFF, slot, small);
+  slot = put(ctl, ACC_OFF, slot, (n as f64) * 16);
   slot = put(ctl, D_OFF, slot, d);
   store<u32>(ctl + SLOT_BYTES, slot < 4294967296.0 ? (slot as u32) : 0);
   p = put(ctl, SLOTS_PTR, p, slot * (maxThreads as f64));
@@ -170,12 +174,16 @@ export function readyWorkers(ctl: usize): i32 {
 /** Blocks (shared memory only) until `count` workers are ready or `timeoutMs` passed; returns the count. */
 export function awaitWorkers(ctl: usize, count: i32, timeoutMs: f64): i32 {
   let ready = atomic.load<i32>(ctl + READY);
-  if (ready < count) atomic.wait<i32>(ctl + READY, ready, (timeoutMs * 1e6) as i64);
+  if (ready < count) sleepWhile(ctl + READY, ready, timeoutMs);
   return atomic.load<i32>(ctl + READY);
 }
 
 export function weightsPtr(ctl: usize): usize {
   return ctlPtr(ctl, W_PTR);
+}
+/** float32 values in one optimizer-state slot (zero-filled by JS on setWeights). */
+export function stateValues(ctl: usize): f64 {
+  return (ctlI32(ctl, INSTANCES) as f64) * (ctlI32(ctl, N) as f64) * (ctlI32(ctl, M16) as f64);
 }
 export function statePtr(ctl: usize, slot: i32): usize {
   return ctlPtr(ctl, slot == 0 ? S1_PTR : S2_PTR);

@@ -17,7 +17,7 @@ export const PANEL_COLUMNS: i32 = 16;
 
 /** Copies W[:, c .. c+16] into P [n][16], zero-filling columns ≥ m. */
 // @ts-ignore: decorator
-@inline function packPanel(W: usize, n: i32, m: i32, c: i32, P: usize): void {
+@inline export function packPanel(W: usize, n: i32, m: i32, c: i32, P: usize): void {
   const rowBytes = (m as usize) << 2;
   let src = W + ((c as usize) << 2);
   let dst = P;
@@ -41,45 +41,72 @@ export const PANEL_COLUMNS: i32 = 16;
 }
 
 /**
- * D rows of the groups [g0, g1). lists/counts/Mi/dense as written by coefficientGroups (list
- * row stride n4 records); W [n, m]; D [n4, m16]; P: panel scratch of n × 16 floats owned by
- * the calling thread.
+ * D rows of the groups [g0, g1), panel by panel. lists/counts/Mi/dense as written by
+ * coefficientGroups (list row stride n4 records); W [n, m]; D [n4, m16]; P: panel scratch of
+ * n × 16 floats owned by the calling thread.
  */
 export function productGroups(lists: usize, counts: usize, Mi: usize, dense: usize, W: usize, n: i32, m: i32, m16: i32, D: usize, P: usize, g0: i32, g1: i32): void {
-  const n4 = (n + 3) & ~3;
   const dRowBytes = (m16 as usize) << 2;
-  const groupBytes = (n4 as usize) << 4;
   for (let c = 0; c < m16; c += PANEL_COLUMNS) {
     packPanel(W, n, m, c, P);
-    const dc = D + ((c as usize) << 2);
-    for (let g = g0; g < g1; g++) {
-      const i0 = g << 2;
-      if (load<i32>(dense + ((g as usize) << 2)) != 0) {
-        const d = dc + (i0 as usize) * dRowBytes;
-        denseGroup(Mi + (g as usize) * groupBytes, P, n, d, dRowBytes, 0);
-        denseGroup(Mi + (g as usize) * groupBytes, P, n, d, dRowBytes, 32);
-      } else {
-        for (let i = i0; i < min(i0 + 4, n); i++) {
-          sparseRow(lists + (i as usize) * (n4 as usize) * RECORD_BYTES, load<i32>(counts + ((i as usize) << 2)), P, dc + (i as usize) * dRowBytes);
-        }
+    productPanel(lists, counts, Mi, dense, n, P, D + ((c as usize) << 2), dRowBytes, g0, g1);
+  }
+}
+
+/**
+ * One panel of D for the row groups [g0, g1): D[i][0 .. 16] = Σ_j M_ij P[j] for the panel P
+ * packed by packPanel; D's row i starts at D + i·dRowBytes (the whole D, or a one-panel
+ * buffer of 64-byte rows when the update follows at once, schedule.ts).
+ */
+export function productPanel(lists: usize, counts: usize, Mi: usize, dense: usize, n: i32, P: usize, D: usize, dRowBytes: usize, g0: i32, g1: i32): void {
+  const n4 = (n + 3) & ~3;
+  const groupBytes = (n4 as usize) << 4;
+  for (let g = g0; g < g1; g++) {
+    const i0 = g << 2;
+    if (load<i32>(dense + ((g as usize) << 2)) != 0) {
+      const d = D + (i0 as usize) * dRowBytes;
+      denseGroup(Mi + (g as usize) * groupBytes, P, n, d, dRowBytes, 0);
+      denseGroup(Mi + (g as usize) * groupBytes, P, n, d, dRowBytes, 32);
+    } else {
+      for (let i = i0; i < min(i0 + 4, n); i++) {
+        sparseRow(lists + (i as usize) * (n4 as usize) * RECORD_BYTES, load<i32>(counts + ((i as usize) << 2)), D + (i as usize) * dRowBytes);
       }
     }
   }
 }
 
-/** One row, 16 columns: walk the list of `count` records at q. */
+/**
+ * One row, 16 columns: walk the list of `count` records at q (each holds the address of a
+ * panel row), two records per iteration into the same four accumulators, so the sum is
+ * still taken in list order.
+ */
 // @ts-ignore: decorator
-@inline function sparseRow(q: usize, count: i32, P: usize, d: usize): void {
+@inline function sparseRow(q: usize, count: i32, d: usize): void {
   const end = q + (count as usize) * RECORD_BYTES;
+  const pairs = q + ((count & ~1) as usize) * RECORD_BYTES;
   let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-  while (q < end) {
-    const p = P + (load<u32>(q) as usize);
+  while (q < pairs) {
+    let p = load<u32>(q) as usize;
+    let s = v128.load32_splat(q, 4);
+    a0 = f32x4.add(a0, f32x4.mul(s, v128.load(p)));
+    a1 = f32x4.add(a1, f32x4.mul(s, v128.load(p, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(s, v128.load(p, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(s, v128.load(p, 48)));
+    p = load<u32>(q, RECORD_BYTES) as usize;
+    s = v128.load32_splat(q, RECORD_BYTES + 4);
+    a0 = f32x4.add(a0, f32x4.mul(s, v128.load(p)));
+    a1 = f32x4.add(a1, f32x4.mul(s, v128.load(p, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(s, v128.load(p, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(s, v128.load(p, 48)));
+    q += 2 * RECORD_BYTES;
+  }
+  if (q < end) {
+    const p = load<u32>(q) as usize;
     const s = v128.load32_splat(q, 4);
     a0 = f32x4.add(a0, f32x4.mul(s, v128.load(p)));
     a1 = f32x4.add(a1, f32x4.mul(s, v128.load(p, 16)));
     a2 = f32x4.add(a2, f32x4.mul(s, v128.load(p, 32)));
     a3 = f32x4.add(a3, f32x4.mul(s, v128.load(p, 48)));
-    q += RECORD_BYTES;
   }
   v128.store(d, a0);
   v128.store(d, a1, 16);

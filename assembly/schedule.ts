@@ -5,17 +5,20 @@
  * threads together, rows (row groups for the Gram matrix) split between them, with a barrier
  * between phases:
  *   pack W │ Gram row groups (triangle split by area) │ coefficients + product row groups │ rows: stats + update
+ * A thread with a whole instance instead updates each 16-column panel of W as soon as its
+ * panel of D is computed (D is never stored whole), unless the step reports forces.
  * Which thread computes an entry never changes how it is summed, so any T gives the same bits.
  */
 import {
-  CMD, CMD_STEP, COUNTS_OFF, D_OFF, DENSE_OFF, DIAG_OFF, G_OFF, MI_OFF, H_BASE, INSTANCES, INTERFERENCE, LAMBDA, LISTS_OFF, LOSS_PTR, FORCES_PTR, M,
+  ACC_OFF, CMD, CMD_STEP, COUNTS_OFF, D_OFF, DENSE_OFF, DIAG_OFF, G_OFF, MI_OFF, H_BASE, INSTANCES, INTERFERENCE, LAMBDA, LISTS_OFF, LOSS_PTR, FORCES_PTR, M,
   M4, M16, N, N4, OPTIMIZER, PANEL_BYTES, PANELS_PTR, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, W_PTR,
   WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
 } from './control';
 import { coefficientGroups } from './coefficients';
 import { gramGroups, packGroups } from './gram';
-import { rowStats, updateRow } from './optimizer';
-import { productGroups } from './product';
+import { rowStats, updatePanel } from './optimizer';
+import { PANEL_ROW_BYTES } from './coefficients';
+import { PANEL_COLUMNS, packPanel, productGroups, productPanel } from './product';
 import { barrier } from './sync';
 
 /** Thread t's share of the current command, among `threads`. */
@@ -57,7 +60,7 @@ function runInstance(ctl: usize, inst: i32, slot: i32, t: i32, parts: i32): void
   const base = ctlPtr(ctl, SLOTS_PTR) + (slot as usize) * ctlPtr(ctl, SLOT_BYTES);
   const Wp = base + ctlPtr(ctl, WP_OFF), G = base + ctlPtr(ctl, G_OFF), D = base + ctlPtr(ctl, D_OFF);
   const lists = base + ctlPtr(ctl, LISTS_OFF), counts = base + ctlPtr(ctl, COUNTS_OFF), diag = base + ctlPtr(ctl, DIAG_OFF);
-  const Mi = base + ctlPtr(ctl, MI_OFF), dense = base + ctlPtr(ctl, DENSE_OFF);
+  const Mi = base + ctlPtr(ctl, MI_OFF), dense = base + ctlPtr(ctl, DENSE_OFF), acc = base + ctlPtr(ctl, ACC_OFF);
   const panel = ctlPtr(ctl, PANELS_PTR) + ((parts == 1 ? slot : t) as usize) * ctlPtr(ctl, PANEL_BYTES);
   const size = (n as usize) * (m as usize);
   const W = ctlPtr(ctl, W_PTR) + ((inst as usize) * size << 2);
@@ -69,22 +72,43 @@ function runInstance(ctl: usize, inst: i32, slot: i32, t: i32, parts: i32): void
   gramGroups(Wp, n4, m4, G, triangleLo(groups, t, parts), triangleLo(groups, t + 1, parts));
   barrier(ctl, parts); // coefficient rows read mirrored entries written by other threads
   const g0 = evenLo(groups, t, parts), g1 = evenLo(groups, t + 1, parts);
-  coefficientGroups(G, n, n4, ctlI32(ctl, INTERFERENCE) != 0, lists, counts, diag, Mi, dense, stats, g0, g1);
-  productGroups(lists, counts, Mi, dense, W, n, m, m16, D, panel, g0, g1);
-  barrier(ctl, parts); // every product row has read all of W before any row is updated
+  coefficientGroups(G, n, n4, ctlI32(ctl, INTERFERENCE) != 0, lists, counts, diag, Mi, dense, stats, panel, g0, g1);
 
   const update = ctlI32(ctl, CMD) == CMD_STEP;
   const forces = ctlI32(ctl, WITH_FORCES) != 0;
   const opt = ctlI32(ctl, OPTIMIZER);
+  const h = ctl + H_BASE;
+  const stateBytes = (n as usize) * (m16 as usize) << 2;
+  const S1 = ctlPtr(ctl, S1_PTR) + (inst as usize) * stateBytes;
+  const S2 = ctlPtr(ctl, S2_PTR) + (inst as usize) * stateBytes;
+  const panelState = (n as usize) << 6;
+  if (parts == 1 && update && !forces) {
+    // the whole instance on this thread: each panel of D is used for the update as soon as it
+    // is computed, from a one-panel buffer at D (columns of W right of the panel are still unread)
+    for (let c = 0; c < m16; c += PANEL_COLUMNS) {
+      packPanel(W, n, m, c, panel);
+      productPanel(lists, counts, Mi, dense, n, panel, D, PANEL_ROW_BYTES, 0, groups);
+      const s = ((c >> 4) as usize) * panelState;
+      updatePanel(opt, h, W, m, c, D, PANEL_ROW_BYTES, S1 + s, S2 + s, 0, n, acc, stats);
+    }
+    return;
+  }
+  productGroups(lists, counts, Mi, dense, W, n, m, m16, D, panel, g0, g1);
+  barrier(ctl, parts); // every product row has read all of W before any row is updated
+
   const rowBytes = (m as usize) << 2;
-  const S1 = ctlPtr(ctl, S1_PTR) + ((inst as usize) * size << 2);
-  const S2 = ctlPtr(ctl, S2_PTR) + ((inst as usize) * size << 2);
-  for (let i = evenLo(n, t, parts); i < evenLo(n, t + 1, parts); i++) {
-    const off = (i as usize) * rowBytes;
-    const d = D + (i as usize) * ((m16 as usize) << 2);
-    const st = stats + ((i as usize) * (ROW_STATS as usize) << 3);
-    if (forces || !update) rowStats(W + off, d, m, load<f32>(diag + ((i as usize) << 2)), forces, st);
-    if (update) store<f64>(st, updateRow(opt, ctl + H_BASE, W + off, d, S1 + off, S2 + off, m), 16);
+  const dRowBytes = (m16 as usize) << 2;
+  const r0 = evenLo(n, t, parts), r1 = evenLo(n, t + 1, parts);
+  if (forces || !update) {
+    for (let i = r0; i < r1; i++) {
+      const st = stats + ((i as usize) * (ROW_STATS as usize) << 3);
+      rowStats(W + (i as usize) * rowBytes, D + (i as usize) * dRowBytes, m, load<f32>(diag + ((i as usize) << 2)), forces, st);
+    }
+  }
+  if (!update) return;
+  for (let c = 0; c < m16; c += PANEL_COLUMNS) {
+    const s = ((c >> 4) as usize) * panelState;
+    updatePanel(opt, h, W, m, c, D + ((c as usize) << 2), dRowBytes, S1 + s, S2 + s, r0, r1, acc, stats);
   }
 }
 

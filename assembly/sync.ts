@@ -1,9 +1,20 @@
 /**
  * Waiting and barriers on shared memory: spin briefly (a step's phases are short), then
- * sleep in memory.atomic.wait32 so idle workers cost nothing. Never called with one thread,
- * so the single-threaded build (unshared memory, where wait traps) never reaches a wait.
+ * sleep so idle workers cost nothing. Never called with one thread, so the single-threaded
+ * build (unshared memory) never reaches a wait.
+ *
+ * The sleep is the imported env.wait (Atomics.wait in JS, src/kernels/wasm-module.ts), not
+ * memory.atomic.wait32: V8 11 (Node 20) compiles wait32 in its baseline tier (Liftoff) without
+ * saving the integer registers live across it, so a local computed before a barrier could
+ * read back wrong after it (seen as a division by zero in a worker's share of a step,
+ * reproduced with a three-line function). A call to an import is opaque to every tier.
  */
 import { BAR_COUNT, BAR_GEN } from './control';
+
+/** Sleeps while the i32 at `ptr` equals `expected`, at most `timeoutMs` (< 0: no limit). */
+// @ts-ignore: decorator
+@external("env", "wait")
+export declare function sleepWhile(ptr: usize, expected: i32, timeoutMs: f64): void;
 
 const SPIN: i32 = 1 << 15;
 
@@ -16,7 +27,7 @@ export function waitChange(ptr: usize, seen: i32): i32 {
   while (true) {
     const v = atomic.load<i32>(ptr);
     if (v != seen) return v;
-    atomic.wait<i32>(ptr, seen, -1);
+    sleepWhile(ptr, seen, -1);
   }
   return 0;
 }

@@ -69,7 +69,7 @@ function bareProducts(kernels, m) {
     new Float32Array(memory.buffer, W, n * m).set(weights);
     k.packGroups(W, n, m, m4, Wp, 0, groups);
     k.gramGroups(Wp, n4, m4, G, 0, groups);
-    k.coefficientGroups(G, n, n4, 1, lists, counts, diag, Mi, dense, stats, 0, groups);
+    k.coefficientGroups(G, n, n4, 1, lists, counts, diag, Mi, dense, stats, P, 0, groups);
     return trial(() => {
       k.packGroups(W, n, m, m4, Wp, 0, groups);
       k.gramGroups(Wp, n4, m4, G, 0, groups);

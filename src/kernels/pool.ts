@@ -25,7 +25,11 @@ export interface Spawner {
 /** Runs in each worker, in Node (eval'd CommonJS, start data as workerData) or a browser (first message). */
 const WORKER_SOURCE = `
 const start = (d) => {
-  const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+  // env.wait as in wasm-module.ts kernelImports
+  const wait = (ptr, expected, timeoutMs) => {
+    Atomics.wait(new Int32Array(d.memory.buffer, ptr, 1), 0, expected, timeoutMs < 0 ? Infinity : timeoutMs);
+  };
+  const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory, wait } });
   instance.exports.workerLoop(d.ctl, d.thread);
 };
 if (typeof require === 'function') {

@@ -84,14 +84,14 @@ describe('wasm gram', () => {
 });
 
 /** Reads row i's coefficient list back as a dense row (records: j·64, M_ij; increasing j; row stride n4). */
-function denseRow(L: Lab, lists: number, counts: number, i: number, n: number): { row: Float64Array; js: number[] } {
+function denseRow(L: Lab, lists: number, counts: number, panel: number, i: number, n: number): { row: Float64Array; js: number[] } {
   const count = new Int32Array(L.memory.buffer, counts, n)[i];
   const offsets = new Uint32Array(L.memory.buffer, lists + 8 * up(n, 4) * i, 2 * count);
   const values = new Float32Array(L.memory.buffer, lists + 8 * up(n, 4) * i, 2 * count);
   const row = new Float64Array(n);
   const js: number[] = [];
   for (let p = 0; p < count; p++) {
-    const j = offsets[2 * p] / 64;
+    const j = (offsets[2 * p] - panel) / 64; // records hold the address of panel row j
     js.push(j);
     row[j] = values[2 * p + 1];
   }
@@ -101,7 +101,7 @@ function denseRow(L: Lab, lists: number, counts: number, i: number, n: number): 
 /** Slot buffers for coefficientGroups/productGroups at size n (layouts as in assembly/coefficients.ts). */
 function coefficientBuffers(L: Lab, n: number) {
   const n4 = up(n, 4);
-  return { lists: L.alloc(8 * n * n4), counts: L.alloc(4 * n), diag: L.alloc(4 * n), Mi: L.alloc(4 * n4 * n4), dense: L.alloc(n4), stats: L.alloc(8 * n * ROW_STATS) };
+  return { lists: L.alloc(8 * n * n4), counts: L.alloc(4 * n), diag: L.alloc(4 * n), Mi: L.alloc(4 * n4 * n4), dense: L.alloc(n4), stats: L.alloc(8 * n * ROW_STATS), panel: L.alloc(64 * n) };
 }
 
 /** Random symmetric G [n4, n4]: diagonal around 1 (one zero-norm row), off-diagonal N(shift, 0.4²). */
@@ -128,8 +128,8 @@ describe('wasm coefficients', () => {
     // two calls over a split of the row groups, as two threads would
     const groups = n4 / 4;
     const split = groups >> 1;
-    L.k.coefficientGroups(pG, n, n4, interference ? 1 : 0, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, split, groups);
-    L.k.coefficientGroups(pG, n, n4, interference ? 1 : 0, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, 0, split);
+    L.k.coefficientGroups(pG, n, n4, interference ? 1 : 0, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, b.panel, split, groups);
+    L.k.coefficientGroups(pG, n, n4, interference ? 1 : 0, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, b.panel, 0, split);
     const stats = L.f64(b.stats, n * ROW_STATS);
     const diag = L.f32(b.diag, n);
     const dense = new Int32Array(L.memory.buffer, b.dense, groups);
@@ -142,7 +142,7 @@ describe('wasm coefficients', () => {
     let smooth = 0;
     let benefit = 0;
     for (let i = 0; i < n; i++) {
-      const { row, js } = denseRow(L, b.lists, b.counts, i, n);
+      const { row, js } = denseRow(L, b.lists, b.counts, b.panel, i, n);
       expect(js).toEqual([...js].sort((a, b) => a - b)); // increasing j: the summation order
       for (let j = 0; j < n; j++) {
         const want = M[i * n + j];
@@ -179,10 +179,10 @@ describe('wasm product', () => {
     // the coefficient lists, interleaved groups and dense flags from the kernel, M from the reference
     const L = lab();
     const b = coefficientBuffers(L, n);
-    const pG = L.alloc(4 * n4 * n4), pW = L.alloc(4 * n * m), pD = L.alloc(4 * n4 * m16), pP = L.alloc(64 * n);
+    const pG = L.alloc(4 * n4 * n4), pW = L.alloc(4 * n * m), pD = L.alloc(4 * n4 * m16), pP = b.panel;
     L.f32(pG, n4 * n4).set(G);
     L.f32(pW, n * m).set(W);
-    L.k.coefficientGroups(pG, n, n4, 1, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, 0, n4 / 4);
+    L.k.coefficientGroups(pG, n, n4, 1, b.lists, b.counts, b.diag, b.Mi, b.dense, b.stats, b.panel, 0, n4 / 4);
     const G64 = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) G64[i * n + j] = G[i * n4 + j];
     const M = new Float64Array(n * n);
@@ -237,29 +237,42 @@ describe('wasm optimizer updates', () => {
     for (const name of OPTIMIZER_NAMES) expect(OPTIMIZERS[name].id).toBe(ids[name]);
   });
 
-  it.each(OPTIMIZER_NAMES.flatMap((name) => [1, 6, 37].map((m) => [name, m] as const)))('%s, m=%i, step 3: matches src/core/optimizers.ts', (name, m) => {
+  it.each(OPTIMIZER_NAMES.flatMap((name) => [1, 6, 16, 37].map((m) => [name, m] as const)))('%s, 3 rows, m=%i, step 3, panel by panel: matches src/core/optimizers.ts', (name, m) => {
     const [s] = createStreams(m + name.length, 1);
     const hyper = { ...OPTIMIZER_DEFAULTS, lr: 0.05, lambda: 0.3, weightDecay: 0.1 };
     const opt = OPTIMIZERS[name];
-    const w = gaussians(s, m, 0.2);
+    const n = 3, size = n * m, m16 = up(m, 16);
+    const w = gaussians(s, size, 0.2);
     w[0] = 0; // sign(0) = 0
-    const d = gaussians(s, m, 0.5);
-    const s1 = gaussians(s, m, 0.1);
-    const s2 = Float32Array.from(gaussians(s, m, 0.1), (x) => x * x);
+    const d = gaussians(s, size, 0.5);
+    const s1 = gaussians(s, size, 0.1);
+    const s2 = Float32Array.from(gaussians(s, size, 0.1), (x) => x * x);
     const t = 3;
 
     const L = lab();
     const ctl = L.alloc(L.k.controlBytes());
-    L.k.configure(ctl, 1, 1, m, 1, opt.id, opt.stateSlots, 1);
+    L.k.configure(ctl, 1, n, m, 1, opt.id, opt.stateSlots, 1);
     L.k.setHyper(ctl, hyper.lr, hyper.lambda, hyper.weightDecay, hyper.beta1, hyper.beta2, hyper.eps);
     L.k.setCommand(ctl, 1, 1, 0, hyper.lr / (1 - hyper.beta1 ** t), Math.sqrt(1 - hyper.beta2 ** t));
-    const [pw, pd, p1, p2] = [w, d, s1, s2].map((x) => {
-      const p = L.alloc(4 * m);
-      L.f32(p, m).set(x);
-      return p;
-    });
-    const l1 = L.k.updateRow(opt.id, ctl + HYPER_OFFSET, pw, pd, p1, p2, m);
-    expect(l1).toBeCloseTo(w.reduce((s, x) => s + Math.abs(x), 0), 12);
+    // W row-major, D with rows padded to m16, the state panel by panel [m16/16][n][16]
+    const pw = L.alloc(4 * size), pd = L.alloc(4 * n * m16), p1 = L.alloc(4 * n * m16), p2 = L.alloc(4 * n * m16);
+    const acc = L.alloc(16 * n), pst = L.alloc(8 * ROW_STATS * n);
+    const panelIndex = (i: number, k: number) => (k >> 4) * n * 16 + i * 16 + (k & 15);
+    L.f32(pw, size).set(w);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < m; k++) {
+        L.f32(pd, n * m16)[i * m16 + k] = d[i * m + k];
+        L.f32(p1, n * m16)[panelIndex(i, k)] = s1[i * m + k];
+        L.f32(p2, n * m16)[panelIndex(i, k)] = s2[i * m + k];
+      }
+    }
+    for (let c = 0; c < m; c += 16) {
+      L.k.updatePanel(opt.id, ctl + HYPER_OFFSET, pw, m, c, pd + 4 * c, 4 * m16, p1 + 4 * c * n, p2 + 4 * c * n, 0, n, acc, pst);
+    }
+    for (let i = 0; i < n; i++) {
+      const l1 = w.subarray(i * m, (i + 1) * m).reduce((s, x) => s + Math.abs(x), 0);
+      expect(L.f64(pst, ROW_STATS * n)[i * ROW_STATS + 2]).toBeCloseTo(l1, 12);
+    }
 
     const W64 = Float64Array.from(w);
     const state = [Float64Array.from(s1), Float64Array.from(s2)].slice(0, opt.stateSlots);
@@ -269,8 +282,8 @@ describe('wasm optimizer updates', () => {
     const gAbs = (k: number) => Math.abs(d[k]) + hyper.lambda * Math.abs(sign(w[k]));
     const m1Scale = (k: number) => hyper.beta1 * Math.abs(s1[k]) + (1 - hyper.beta1) * gAbs(k);
     const m2Scale = (k: number) => hyper.beta2 * s2[k] + (1 - hyper.beta2) * gAbs(k) ** 2;
-    const got = L.f32(pw, m);
-    for (let k = 0; k < m; k++) {
+    const got = L.f32(pw, size);
+    for (let k = 0; k < size; k++) {
       let scale = Math.abs(w[k]) + hyper.lr * (gAbs(k) + hyper.lambda);
       if (opt.stateSlots === 2) {
         const stepSize = hyper.lr / (1 - hyper.beta1 ** t);
@@ -280,8 +293,13 @@ describe('wasm optimizer updates', () => {
     }
     if (name === 'prox-sgd') expect(Array.from(got).some((x) => x === 0)).toBe(W64.some((x) => x === 0));
     for (let slot = 0; slot < opt.stateSlots; slot++) {
-      const g = L.f32(slot === 0 ? p1 : p2, m);
-      for (let k = 0; k < m; k++) expect(Math.abs(g[k] - state[slot][k])).toBeLessThanOrEqual(1e-6 * (slot === 0 ? m1Scale(k) : m2Scale(k)));
+      const g = L.f32(slot === 0 ? p1 : p2, n * m16);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < m; k++) {
+          const e = i * m + k;
+          expect(Math.abs(g[panelIndex(i, k)] - state[slot][e])).toBeLessThanOrEqual(1e-6 * (slot === 0 ? m1Scale(e) : m2Scale(e)));
+        }
+      }
     }
   });
 });

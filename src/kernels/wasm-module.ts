@@ -19,15 +19,22 @@ export interface KernelExports {
   awaitWorkers(ctl: number, count: number, timeoutMs: number): number;
   weightsPtr(ctl: number): number;
   statePtr(ctl: number, slot: number): number;
+  /** float32 values in one state slot: [instances, m16/16, n, 16], panel by panel. */
+  stateValues(ctl: number): number;
   lossPtr(ctl: number): number;
   forcesPtr(ctl: number): number;
   packGroups(W: number, n: number, m: number, m4: number, Wp: number, g0: number, g1: number): void;
   gramGroups(Wp: number, n4: number, m4: number, G: number, g0: number, g1: number): void;
-  coefficientGroups(G: number, n: number, n4: number, interference: number, lists: number, counts: number, diag: number, Mi: number, dense: number, stats: number, g0: number, g1: number): void;
+  /** P: the panel productPanel/productGroups will read with these lists (records hold addresses in it). */
+  coefficientGroups(G: number, n: number, n4: number, interference: number, lists: number, counts: number, diag: number, Mi: number, dense: number, stats: number, P: number, g0: number, g1: number): void;
   productGroups(lists: number, counts: number, Mi: number, dense: number, W: number, n: number, m: number, m16: number, D: number, P: number, g0: number, g1: number): void;
+  productPanel(lists: number, counts: number, Mi: number, dense: number, n: number, P: number, D: number, dRowBytes: number, g0: number, g1: number): void;
   rowStats(w: number, d: number, m: number, mii: number, forces: number, stats: number): void;
-  /** Returns Σ|w| before the update. */
-  updateRow(opt: number, h: number, w: number, d: number, s1: number, s2: number, m: number): number;
+  /**
+   * One optimizer step on the 16-column panel at column c of rows [r0, r1); Σ|w| before the
+   * update is carried in acc and stored in stats[2] at the last panel (assembly/optimizer.ts).
+   */
+  updatePanel(opt: number, h: number, W: number, m: number, c: number, D: number, dRowBytes: number, S1: number, S2: number, r0: number, r1: number, acc: number, stats: number): void;
 }
 
 export const CMD_STEP = 1;
@@ -85,6 +92,19 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 /** Instantiates kernels on `memory` (synchronous: the module is small and already compiled). */
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const instance = new WebAssembly.Instance(module, kernelImports(memory));
   return instance.exports as unknown as KernelExports;
 }
+
+/**
+ * The kernels' imports: their memory, and env.wait, the sleep of a thread waiting for the others
+ * (assembly/sync.ts says why it is not the wasm instruction). Only shared memories ever wait;
+ * pool.ts gives workers the same function.
+ */
+export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return { env: { memory, wait: sleepWhile(memory) } };
+}
+
+const sleepWhile = (memory: WebAssembly.Memory) => (ptr: number, expected: number, timeoutMs: number) => {
+  Atomics.wait(new Int32Array(memory.buffer, ptr, 1), 0, expected, timeoutMs < 0 ? Infinity : timeoutMs);
+};

@@ -129,7 +129,8 @@ class WasmSession implements Session {
     this.buffer = buffer;
     const { nInstances } = this.p;
     this.W = new Float32Array(buffer, this.k.weightsPtr(this.ctl), this.size);
-    this.state = Array.from({ length: this.slots }, (_, s) => new Float32Array(buffer, this.k.statePtr(this.ctl, s), this.size));
+    const stateValues = this.k.stateValues(this.ctl);
+    this.state = Array.from({ length: this.slots }, (_, s) => new Float32Array(buffer, this.k.statePtr(this.ctl, s), stateValues));
     this.stats = {
       loss: new Float64Array(buffer, this.k.lossPtr(this.ctl), nInstances),
       forces: new Float64Array(buffer, this.k.forcesPtr(this.ctl), nInstances * 3),
