@@ -56,6 +56,11 @@ export const MI_OFF: usize = 236;
 export const DENSE_OFF: usize = 240;
 /** Per-row Σ|w| carried across the panels of an update (f64x2 per row). */
 export const ACC_OFF: usize = 244;
+/**
+ * Set (to 1, by JS) when a thread stopped with an error: every thread sleeping in env.wait
+ * then throws instead of waiting forever (src/kernels/wasm-module.ts FAILED_OFFSET).
+ */
+export const FAILED: usize = 248;
 
 // --- f64 hyperparameters ---
 export const LR: usize = 128;

@@ -141,7 +141,7 @@ export function run(ctl: usize): void {
     atomic.notify(ctl + GEN, threads);
   }
   share(ctl, 0, threads);
-  if (threads > 1) waitFor(ctl + DONE, threads - 1);
+  if (threads > 1) waitFor(ctl, DONE, threads - 1);
   finalize(ctl);
 }
 
@@ -151,7 +151,7 @@ export function workerLoop(ctl: usize, thread: i32): void {
   atomic.add<i32>(ctl + READY, 1);
   atomic.notify(ctl + READY, 1);
   while (true) {
-    seen = waitChange(ctl + GEN, seen);
+    seen = waitChange(ctl, GEN, seen);
     if (atomic.load<i32>(ctl + CMD) == CMD_EXIT) return;
     share(ctl, thread, atomic.load<i32>(ctl + THREADS));
     atomic.add<i32>(ctl + DONE, 1);
@@ -174,7 +174,7 @@ export function readyWorkers(ctl: usize): i32 {
 /** Blocks (shared memory only) until `count` workers are ready or `timeoutMs` passed; returns the count. */
 export function awaitWorkers(ctl: usize, count: i32, timeoutMs: f64): i32 {
   let ready = atomic.load<i32>(ctl + READY);
-  if (ready < count) sleepWhile(ctl + READY, ready, timeoutMs);
+  if (ready < count) sleepWhile(ctl, READY, ready, timeoutMs);
   return atomic.load<i32>(ctl + READY);
 }
 

@@ -11,15 +11,19 @@
  */
 import { BAR_COUNT, BAR_GEN } from './control';
 
-/** Sleeps while the i32 at `ptr` equals `expected`, at most `timeoutMs` (< 0: no limit). */
+/**
+ * Sleeps while the i32 at ctl + `field` equals `expected`, at most `timeoutMs` (< 0: no limit).
+ * It throws (unwinding this thread's wasm frames) once another thread has set ctl + FAILED.
+ */
 // @ts-ignore: decorator
 @external("env", "wait")
-export declare function sleepWhile(ptr: usize, expected: i32, timeoutMs: f64): void;
+export declare function sleepWhile(ctl: usize, field: usize, expected: i32, timeoutMs: f64): void;
 
 const SPIN: i32 = 1 << 15;
 
-/** Waits until the i32 at `ptr` differs from `seen`; returns the new value. */
-export function waitChange(ptr: usize, seen: i32): i32 {
+/** Waits until the i32 at ctl + `field` differs from `seen`; returns the new value. */
+export function waitChange(ctl: usize, field: usize, seen: i32): i32 {
+  const ptr = ctl + field;
   for (let s = 0; s < SPIN; s++) {
     const v = atomic.load<i32>(ptr);
     if (v != seen) return v;
@@ -27,17 +31,17 @@ export function waitChange(ptr: usize, seen: i32): i32 {
   while (true) {
     const v = atomic.load<i32>(ptr);
     if (v != seen) return v;
-    sleepWhile(ptr, seen, -1);
+    sleepWhile(ctl, field, seen, -1);
   }
   return 0;
 }
 
-/** Waits until the i32 at `ptr` equals `target` (it only grows towards it). */
-export function waitFor(ptr: usize, target: i32): void {
-  let v = atomic.load<i32>(ptr);
+/** Waits until the i32 at ctl + `field` equals `target` (it only grows towards it). */
+export function waitFor(ctl: usize, field: usize, target: i32): void {
+  let v = atomic.load<i32>(ctl + field);
   while (v != target) {
-    waitChange(ptr, v);
-    v = atomic.load<i32>(ptr);
+    waitChange(ctl, field, v);
+    v = atomic.load<i32>(ctl + field);
   }
 }
 
@@ -50,6 +54,6 @@ export function barrier(ctl: usize, threads: i32): void {
     atomic.add<i32>(ctl + BAR_GEN, 1);
     atomic.notify(ctl + BAR_GEN, threads);
   } else {
-    waitChange(ctl + BAR_GEN, gen);
+    waitChange(ctl, BAR_GEN, gen);
   }
 }

@@ -5,6 +5,7 @@
  * atomics; there is no message passing per step. node: modules are imported dynamically
  * and only in Node, so a browser bundle never sees them.
  */
+import { FAILED_OFFSET, makeWait } from './wasm-module.js';
 
 /** What a worker needs to join a session. */
 export interface WorkerStart {
@@ -22,15 +23,21 @@ export interface Spawner {
   spawn(start: WorkerStart): { terminate(): void };
 }
 
-/** Runs in each worker, in Node (eval'd CommonJS, start data as workerData) or a browser (first message). */
+/**
+ * Runs in each worker, in Node (eval'd CommonJS, start data as workerData) or a browser (first
+ * message). A worker that fails raises the session's failure flag, so the threads waiting for
+ * it throw instead of sleeping forever (wasm-module.ts makeWait).
+ */
 const WORKER_SOURCE = `
+const makeWait = ${makeWait.toString()};
 const start = (d) => {
-  // env.wait as in wasm-module.ts kernelImports
-  const wait = (ptr, expected, timeoutMs) => {
-    Atomics.wait(new Int32Array(d.memory.buffer, ptr, 1), 0, expected, timeoutMs < 0 ? Infinity : timeoutMs);
-  };
-  const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory, wait } });
-  instance.exports.workerLoop(d.ctl, d.thread);
+  const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory, wait: makeWait(d.memory) } });
+  try {
+    instance.exports.workerLoop(d.ctl, d.thread);
+  } catch (error) {
+    Atomics.store(new Int32Array(d.memory.buffer, d.ctl, 64), ${FAILED_OFFSET} >> 2, 1);
+    throw error;
+  }
 };
 if (typeof require === 'function') {
   start(require('node:worker_threads').workerData);

@@ -99,12 +99,30 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
 /**
  * The kernels' imports: their memory, and env.wait, the sleep of a thread waiting for the others
  * (assembly/sync.ts says why it is not the wasm instruction). Only shared memories ever wait;
- * pool.ts gives workers the same function.
+ * pool.ts gives workers the same function (the source of makeWait).
  */
 export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
-  return { env: { memory, wait: sleepWhile(memory) } };
+  return { env: { memory, wait: makeWait(memory) } };
 }
 
-const sleepWhile = (memory: WebAssembly.Memory) => (ptr: number, expected: number, timeoutMs: number) => {
-  Atomics.wait(new Int32Array(memory.buffer, ptr, 1), 0, expected, timeoutMs < 0 ? Infinity : timeoutMs);
-};
+/** Byte offset of the failure flag in the control block (assembly/control.ts FAILED; literal in makeWait). */
+export const FAILED_OFFSET = 248;
+
+/**
+ * env.wait: sleep in slices of at most 50 ms while the i32 at ctl + field equals `expected`,
+ * up to `timeoutMs` (< 0: no limit), and throw once a thread of the session has failed (the
+ * flag at ctl + FAILED_OFFSET), so that no thread waits forever for one that died.
+ * Self-contained (it names nothing outside itself): pool.ts sends its source to workers.
+ */
+export function makeWait(memory: WebAssembly.Memory) {
+  return (ctl: number, field: number, expected: number, timeoutMs: number): void => {
+    const view = new Int32Array(memory.buffer, ctl, 64);
+    const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+    while (Atomics.load(view, field >> 2) === expected) {
+      if (Atomics.load(view, 248 >> 2) !== 0) throw new Error('another thread of this session failed');
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      Atomics.wait(view, field >> 2, expected, Math.min(left, 50));
+    }
+  };
+}

@@ -128,6 +128,21 @@ describe('wasm threads', () => {
     for (const W of runs.slice(1)) expect(Buffer.from(W.buffer).equals(Buffer.from(runs[0].buffer))).toBe(true);
   });
 
+  it('a thread that fails closes the session with an error instead of hanging the others', () => {
+    const config = parseConfig({ nInstances: 1, nFeatures: 12, nHidden: 40, seed: 5 });
+    const s = session(config, 2); // one instance on two threads: both work on every step
+    expect((s as Session & { threadsInUse: number }).threadsInUse).toBe(2);
+    s.step(null, false);
+    // test-only corruption: thread 1's panel (control block PANEL_BYTES, assembly/control.ts)
+    // now lies far outside the memory, so the worker traps while thread 0 waits at a barrier
+    const { memory, ctl } = s as unknown as { memory: WebAssembly.Memory; ctl: number };
+    new Uint32Array(memory.buffer, ctl, 64)[100 >> 2] = 0x7fff0000;
+    const t0 = Date.now();
+    expect(() => s.step(null, false)).toThrow(/step 2 failed on 2 thread\(s\).*another thread of this session failed/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(() => s.step(null, false)).toThrow(/dispose/);
+  });
+
   it('chooses one thread for small problems and honours an explicit count', () => {
     const p = problemOf(parseConfig({ nFeatures: 8, nHidden: 16 }));
     expect(chooseThreads(p, 8)).toBe(1);

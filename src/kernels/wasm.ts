@@ -13,7 +13,7 @@
 import { OPTIMIZERS, type FloatArray } from '../core/optimizers.js';
 import type { Backend, Problem, Session, StepStats } from './backend.js';
 import { loadSpawner, type Spawner } from './pool.js';
-import { CMD_EVALUATE, CMD_STEP, MAX_PAGES, instantiate, loadKernels, type KernelExports, type Kernels } from './wasm-module.js';
+import { CMD_EVALUATE, CMD_STEP, FAILED_OFFSET, MAX_PAGES, instantiate, loadKernels, type KernelExports, type Kernels } from './wasm-module.js';
 
 /** Most threads a session starts, whatever is asked. */
 export const MAX_THREADS = 64;
@@ -171,8 +171,17 @@ class WasmSession implements Session {
     // Adam's bias corrections in float64 exactly as src/core/optimizers.ts computes them
     const stepSize = lr / (1 - beta1 ** t);
     const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-    this.k.setCommand(this.ctl, cmd, this.activeThreads(), withForces ? 1 : 0, stepSize, bc2Sqrt);
-    this.k.run(this.ctl);
+    const threads = this.activeThreads();
+    this.k.setCommand(this.ctl, cmd, threads, withForces ? 1 : 0, stepSize, bc2Sqrt);
+    try {
+      this.k.run(this.ctl);
+    } catch (error) {
+      // a kernel trapped here or in a worker: release every waiting thread, close the session
+      new Int32Array(this.memory.buffer, this.ctl, 64)[FAILED_OFFSET >> 2] = 1;
+      this.dispose();
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`wasm backend: step ${t} failed on ${threads} thread(s) (${reason}); the session is closed. This is a bug: please report it; --threads 1 or --backend reference avoid the threads`, { cause: error });
+    }
     this.refreshViews();
   }
 
