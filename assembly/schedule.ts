@@ -14,10 +14,9 @@ import {
   M4, M16, N, N4, OPTIMIZER, PANEL_BYTES, PANELS_PTR, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, W_PTR,
   WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
 } from './control';
-import { coefficientGroups } from './coefficients';
+import { PANEL_ROW_BYTES, coefficientGroups } from './coefficients';
 import { gramGroups, packGroups } from './gram';
 import { rowStats, updatePanel } from './optimizer';
-import { PANEL_ROW_BYTES } from './coefficients';
 import { PANEL_COLUMNS, packPanel, productGroups, productPanel } from './product';
 import { barrier } from './sync';
 

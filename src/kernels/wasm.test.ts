@@ -128,6 +128,16 @@ describe('wasm threads', () => {
     for (const W of runs.slice(1)) expect(Buffer.from(W.buffer).equals(Buffer.from(runs[0].buffer))).toBe(true);
   });
 
+  it('steps that report forces (product stored whole, then the update) give the same bits as steps that do not (update fused into the product)', () => {
+    const config = parseConfig({ nInstances: 2, nFeatures: 13, nHidden: 37, optimizer: 'adamw', lr: 0.01, seed: 8 });
+    const runs = [true, false].map((forces) => {
+      const s = session(config, 1);
+      for (let t = 0; t < 15; t++) s.step(null, forces);
+      return Float32Array.from(s.weights());
+    });
+    expect(Buffer.from(runs[0].buffer).equals(Buffer.from(runs[1].buffer))).toBe(true);
+  });
+
   it('a thread that fails closes the session with an error instead of hanging the others', () => {
     const config = parseConfig({ nInstances: 1, nFeatures: 12, nHidden: 40, seed: 5 });
     const s = session(config, 2); // one instance on two threads: both work on every step
