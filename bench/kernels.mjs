@@ -11,10 +11,10 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { OPTIMIZER_DEFAULTS } from '../dist/core/optimizers.js';
 import { referenceBackend } from '../dist/kernels/reference.js';
 import { createWasmBackend } from '../dist/kernels/wasm.js';
 import { instantiate, loadKernels } from '../dist/kernels/wasm-module.js';
+import { benchProblem, randomWeights } from './problem.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -31,25 +31,7 @@ const CASES = [
   { instances: 16, m: 1024 },
 ];
 
-const problem = (instances, m, threads) => ({
-  nInstances: instances,
-  nFeatures: n,
-  nHidden: m,
-  benefit: true,
-  interference: true,
-  optimizer: 'adamw',
-  hyper: { ...OPTIMIZER_DEFAULTS, lr: 1e-3, lambda: 1e-3 },
-  threads,
-});
-
-/** Deterministic N(0, 1/m) weights (Box–Muller on a small LCG; the values do not matter much). */
-function randomWeights(count, m, seed = 1) {
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
-  const W = new Float32Array(count);
-  for (let i = 0; i < count; i++) W[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) / Math.sqrt(m);
-  return W;
-}
+const problem = (instances, m, threads) => benchProblem(instances, n, m, threads);
 
 /**
  * The two bare products of one instance, single thread: pack W, G = W Wᵀ, D = M W. Returns

@@ -9,9 +9,9 @@
 // cost follows the share of nonzero coefficients, which drifts during training (printed).
 // "floor" = Gram + product: what a step would cost if everything else were free. Timings are
 // best of several repetitions; the machine is shared, so compare within one run.
-import { OPTIMIZER_DEFAULTS } from '../dist/core/optimizers.js';
 import { createWasmBackend } from '../dist/kernels/wasm.js';
 import { HYPER_OFFSET, instantiate, loadKernels } from '../dist/kernels/wasm-module.js';
+import { benchProblem, randomWeights } from './problem.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -19,15 +19,7 @@ const steps = Number(option('--steps', '110'));
 const keep = option('--at', '10,35,60,85,110').split(',').map(Number);
 const I = 16, n = 256, m = 1024;
 const n4 = n, m4 = m, m16 = m, groups = n4 / 4;
-const hyper = { ...OPTIMIZER_DEFAULTS, lr: 1e-3, lambda: 1e-3 };
-const problem = (threads) => ({ nInstances: I, nFeatures: n, nHidden: m, benefit: true, interference: true, optimizer: 'adamw', hyper, threads });
-
-/** Deterministic N(0, 1/m) weights (as bench/kernels.mjs). */
-function randomWeights(count, seed = 1) {
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
-  return Float32Array.from({ length: count }, () => (Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u())) / Math.sqrt(m));
-}
+const { hyper } = benchProblem(I, n, m, 1);
 
 const wasm = await createWasmBackend();
 const kernels = await loadKernels();
@@ -37,7 +29,7 @@ if (!wasm || !kernels) {
 }
 
 // 1. the trajectory, timed as training runs it
-const session = wasm.createSession(problem(2), randomWeights(I * n * m));
+const session = wasm.createSession(benchProblem(I, n, m, 2), randomWeights(I * n * m, m));
 const snapshots = new Map();
 const stepMs = [];
 for (let t = 0; t <= steps; t++) {
