@@ -38,8 +38,6 @@ export interface Optimizer {
   readonly summary: string;
   /** Number of state arrays, each the size of W. */
   readonly stateSlots: number;
-  /** Stable small integer passed to compiled kernels. */
-  readonly id: number;
   init(size: number, ctor: FloatArrayConstructor): FloatArray[];
   /** One step in place; `t` is the 1-based step count (Adam bias correction). */
   update(W: FloatArray, D: FloatArray, state: FloatArray[], t: number, h: OptimizerHyper): void;
@@ -52,7 +50,6 @@ function zeros(slots: number) {
 const sgd: Optimizer = {
   summary: 'plain (sub)gradient descent: W ← W − lr (D + λ sign W)',
   stateSlots: 0,
-  id: 0,
   init: zeros(0),
   update(W, D, _state, _t, { lr, lambda }) {
     for (let i = 0; i < W.length; i++) {
@@ -65,7 +62,6 @@ const sgd: Optimizer = {
 const proxSgd: Optimizer = {
   summary: 'proximal gradient: W ← soft-threshold(W − lr D, lr λ); keeps exact zeros (the faithful gradient-flow discretization)',
   stateSlots: 0,
-  id: 1,
   init: zeros(0),
   update(W, D, _state, _t, { lr, lambda }) {
     const thr = lr * lambda;
@@ -96,7 +92,6 @@ function adamUpdate(W: FloatArray, D: FloatArray, state: FloatArray[], t: number
 const adam: Optimizer = {
   summary: 'Adam (PyTorch defaults: betas 0.9/0.999, eps 1e-8, no weight decay)',
   stateSlots: 2,
-  id: 2,
   init: zeros(2),
   update: (W, D, state, t, h) => adamUpdate(W, D, state, t, h, 0),
 };
@@ -104,7 +99,6 @@ const adam: Optimizer = {
 const adamw: Optimizer = {
   summary: "AdamW with PyTorch's defaults (decoupled weight decay 0.01, as the paper's runs used silently)",
   stateSlots: 2,
-  id: 3,
   init: zeros(2),
   update: (W, D, state, t, h) => adamUpdate(W, D, state, t, h, h.weightDecay),
 };

@@ -31,7 +31,7 @@ export interface Spawner {
 const WORKER_SOURCE = `
 const makeWait = ${makeWait.toString()};
 const start = (d) => {
-  const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory, wait: makeWait(d.memory) } });
+  const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory, wait: makeWait(d.memory, ${FAILED_OFFSET}) } });
   try {
     instance.exports.workerLoop(d.ctl, d.thread);
   } catch (error) {

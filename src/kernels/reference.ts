@@ -23,6 +23,7 @@ class ReferenceSession implements Session {
   private readonly v: Float64Array;
   private readonly stats: StepStats;
   private readonly size: number;
+  private disposed = false;
 
   constructor(
     private readonly p: Problem,
@@ -67,6 +68,7 @@ class ReferenceSession implements Session {
   }
 
   private run(noise: Float64Array | null, withForces: boolean, update: boolean): void {
+    if (this.disposed) throw new Error('reference backend: session used after dispose()');
     const { nInstances, nFeatures: n, nHidden: m, interference, benefit, hyper } = this.p;
     const opt = OPTIMIZERS[this.p.optimizer];
     const t = this.stepCount + 1;
@@ -102,11 +104,14 @@ class ReferenceSession implements Session {
     if (update) this.stepCount = t;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.disposed = true;
+  }
 }
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  supports: () => true,
+  // every problem of the paper's model, with any optimizer of the registry
+  supports: (problem) => Object.hasOwn(OPTIMIZERS, problem.optimizer),
   createSession: (problem, W0) => new ReferenceSession(problem, W0),
 };

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers.js';
 import { createStreams, type RandomStream } from '../core/rng.js';
 import { coefficients, gram, matmul } from './reference-impl.js';
-import { DENSE_SHARE, HYPER_OFFSET, ROW_STATS, loadKernels, instantiate, type KernelExports } from './wasm-module.js';
+import { DENSE_SHARE, HYPER_OFFSET, KERNEL_OPTIMIZERS, ROW_STATS, loadKernels, instantiate, type KernelExports } from './wasm-module.js';
 
 const SIZES: [number, number][] = [[1, 1], [1, 7], [5, 1], [3, 5], [6, 9], [13, 33], [17, 64], [32, 30]];
 
@@ -232,9 +232,9 @@ describe('wasm row statistics', () => {
 });
 
 describe('wasm optimizer updates', () => {
-  const ids: Record<OptimizerName, number> = { sgd: 0, 'prox-sgd': 1, adam: 2, adamw: 3 };
-  it('optimizer ids match the registry', () => {
-    for (const name of OPTIMIZER_NAMES) expect(OPTIMIZERS[name].id).toBe(ids[name]);
+  it('the kernels define an id for every optimizer of the registry, distinct', () => {
+    for (const name of OPTIMIZER_NAMES) expect(KERNEL_OPTIMIZERS[name], name).toBeTypeOf('number');
+    expect(new Set(Object.values(KERNEL_OPTIMIZERS)).size).toBe(Object.keys(KERNEL_OPTIMIZERS).length);
   });
 
   it.each(OPTIMIZER_NAMES.flatMap((name) => [1, 6, 16, 37].map((m) => [name, m] as const)))('%s, 3 rows, m=%i, step 3, panel by panel: matches src/core/optimizers.ts', (name, m) => {
@@ -251,7 +251,7 @@ describe('wasm optimizer updates', () => {
 
     const L = lab();
     const ctl = L.alloc(L.k.controlBytes());
-    L.k.configure(ctl, 1, n, m, 1, opt.id, opt.stateSlots, 1);
+    L.k.configure(ctl, 1, n, m, 1, KERNEL_OPTIMIZERS[name], opt.stateSlots, 1);
     L.k.setHyper(ctl, hyper.lr, hyper.lambda, hyper.weightDecay, hyper.beta1, hyper.beta2, hyper.eps);
     L.k.setCommand(ctl, 1, 1, 0, hyper.lr / (1 - hyper.beta1 ** t), Math.sqrt(1 - hyper.beta2 ** t));
     // W row-major, D with rows padded to m16, the state panel by panel [m16/16][n][16]
@@ -267,7 +267,7 @@ describe('wasm optimizer updates', () => {
       }
     }
     for (let c = 0; c < m; c += 16) {
-      L.k.updatePanel(opt.id, ctl + HYPER_OFFSET, pw, m, c, pd + 4 * c, 4 * m16, p1 + 4 * c * n, p2 + 4 * c * n, 0, n, acc, pst);
+      L.k.updatePanel(KERNEL_OPTIMIZERS[name], ctl + HYPER_OFFSET, pw, m, c, pd + 4 * c, 4 * m16, p1 + 4 * c * n, p2 + 4 * c * n, 0, n, acc, pst);
     }
     for (let i = 0; i < n; i++) {
       const l1 = w.subarray(i * m, (i + 1) * m).reduce((s, x) => s + Math.abs(x), 0);

@@ -4,6 +4,14 @@
  * variant only where shared memory exists (Node, or a cross-origin-isolated page).
  */
 import { KERNELS_SHARED_BASE64, KERNELS_SINGLE_BASE64 } from './wasm-bytes.generated.js';
+import { CMD_EVALUATE, CMD_STEP, DENSE_SHARE, FAILED, H_BASE, KERNEL_OPTIMIZERS, MAX_PAGES, ROW_STATS } from './wasm-layout.generated.js';
+
+// The constants JS needs, under the names it uses; their values come from assembly/ at build time.
+export { CMD_EVALUATE, CMD_STEP, DENSE_SHARE, KERNEL_OPTIMIZERS, MAX_PAGES, ROW_STATS };
+/** Byte offset of the float32 hyperparameters inside the control block (assembly/control.ts H_BASE). */
+export const HYPER_OFFSET = H_BASE;
+/** Byte offset of the failure flag in the control block (assembly/control.ts FAILED). */
+export const FAILED_OFFSET = FAILED;
 
 /** The exports of assembly/index.ts (addresses and sizes in bytes; `configure` returns the end address). */
 export interface KernelExports {
@@ -37,16 +45,6 @@ export interface KernelExports {
   updatePanel(opt: number, h: number, W: number, m: number, c: number, D: number, dRowBytes: number, S1: number, S2: number, r0: number, r1: number, acc: number, stats: number): void;
 }
 
-export const CMD_STEP = 1;
-export const CMD_EVALUATE = 2;
-/** Byte offset of the float32 hyperparameters inside the control block (assembly/control.ts H_BASE). */
-export const HYPER_OFFSET = 192;
-/** Share of nonzero coefficients above which a row group uses the dense product (assembly/coefficients.ts). */
-export const DENSE_SHARE = 0.8;
-/** float64 values per row in the statistics array (assembly/control.ts ROW_STATS). */
-export const ROW_STATS = 5;
-/** Pages the module may address (4 GiB, its declared maximum). */
-export const MAX_PAGES = 65536;
 
 export interface Kernels {
   /** For an unshared memory: one thread. */
@@ -102,24 +100,21 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
  * pool.ts gives workers the same function (the source of makeWait).
  */
 export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
-  return { env: { memory, wait: makeWait(memory) } };
+  return { env: { memory, wait: makeWait(memory, FAILED_OFFSET) } };
 }
-
-/** Byte offset of the failure flag in the control block (assembly/control.ts FAILED; literal in makeWait). */
-export const FAILED_OFFSET = 248;
 
 /**
  * env.wait: sleep in slices of at most 50 ms while the i32 at ctl + field equals `expected`,
  * up to `timeoutMs` (< 0: no limit), and throw once a thread of the session has failed (the
- * flag at ctl + FAILED_OFFSET), so that no thread waits forever for one that died.
+ * flag at ctl + failedOffset, FAILED_OFFSET), so that no thread waits forever for one that died.
  * Self-contained (it names nothing outside itself): pool.ts sends its source to workers.
  */
-export function makeWait(memory: WebAssembly.Memory) {
+export function makeWait(memory: WebAssembly.Memory, failedOffset: number) {
   return (ctl: number, field: number, expected: number, timeoutMs: number): void => {
     const view = new Int32Array(memory.buffer, ctl, 64);
     const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
     while (Atomics.load(view, field >> 2) === expected) {
-      if (Atomics.load(view, 248 >> 2) !== 0) throw new Error('another thread of this session failed');
+      if (Atomics.load(view, failedOffset >> 2) !== 0) throw new Error('another thread of this session failed');
       const left = deadline - Date.now();
       if (left <= 0) return;
       Atomics.wait(view, field >> 2, expected, Math.min(left, 50));

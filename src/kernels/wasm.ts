@@ -13,7 +13,7 @@
 import { OPTIMIZERS, type FloatArray } from '../core/optimizers.js';
 import type { Backend, Problem, Session, StepStats } from './backend.js';
 import { loadSpawner, type Spawner } from './pool.js';
-import { CMD_EVALUATE, CMD_STEP, FAILED_OFFSET, MAX_PAGES, instantiate, loadKernels, type KernelExports, type Kernels } from './wasm-module.js';
+import { CMD_EVALUATE, CMD_STEP, FAILED_OFFSET, KERNEL_OPTIMIZERS, MAX_PAGES, instantiate, loadKernels, type KernelExports, type Kernels } from './wasm-module.js';
 
 /** Most threads a session starts, whatever is asked. */
 export const MAX_THREADS = 64;
@@ -81,7 +81,9 @@ class WasmSession implements Session {
     const opt = OPTIMIZERS[p.optimizer];
     this.slots = opt.stateSlots;
     this.size = p.nInstances * p.nFeatures * p.nHidden;
-    const end = this.k.configure(this.ctl, p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, opt.id, this.slots, this.threads);
+    const id = KERNEL_OPTIMIZERS[p.optimizer];
+    if (id === undefined) throw new Error(`wasm backend: no kernel for optimizer "${p.optimizer}" (supports() refuses it)`);
+    const end = this.k.configure(this.ctl, p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.slots, this.threads);
     const pages = Math.ceil(end / 65536);
     if (pages > MAX_PAGES) {
       throw new RangeError(`wasm backend: ${p.nInstances} × ${p.nFeatures} × ${p.nHidden} needs ${(end / 2 ** 30).toFixed(1)} GiB, over the 4 GiB of a wasm memory`);
@@ -200,8 +202,9 @@ export async function createWasmBackend(): Promise<Backend | null> {
   const spawner = kernels.shared ? await loadSpawner() : null;
   return {
     name: 'wasm',
-    // hidden-layer noise and the benefit-off ablation stay with the reference (SCIENCE.md §6 E)
-    supports: (problem, withNoise) => !withNoise && problem.benefit,
+    // hidden-layer noise and the benefit-off ablation stay with the reference (SCIENCE.md §6 E);
+    // an optimizer is supported exactly when the kernels define its id (assembly/control.ts OPT_*)
+    supports: (problem, withNoise) => !withNoise && problem.benefit && Object.hasOwn(KERNEL_OPTIMIZERS, problem.optimizer),
     createSession: (problem, W0) => new WasmSession(kernels, spawner, problem, W0),
   };
 }
