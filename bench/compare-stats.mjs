@@ -13,7 +13,7 @@ import { polysemanticCount } from '../dist/analysis/neurons.js';
 import { expectedPolysemantic } from '../dist/analysis/theory.js';
 import { parseConfig } from '../dist/core/config.js';
 import { initWeights } from '../dist/core/init.js';
-import { createTrainer } from '../dist/core/train.js';
+import { openTrainer } from '../dist/kernels/select.js';
 import { decodeNpy, encodeNpy } from '../dist/io/npy.js';
 
 const args = process.argv.slice(2);
@@ -41,7 +41,7 @@ const show = (s) => `${s.mean.toFixed(2)} ± ${s.se.toFixed(2)}  (per instance: 
 
 console.log(`paper configuration: ${I} × (n=${n}, m=${m}), AdamW lr ${config.lr}, λ=${config.lambda}, ${steps} steps, seed ${seed}, ${threads} threads`);
 let t0 = performance.now();
-const trainer = await createTrainer(config, { W0 });
+const trainer = await openTrainer(config, { W0 });
 trainer.advance(steps);
 const final = trainer.finish();
 const oursSeconds = (performance.now() - t0) / 1000;

@@ -1,10 +1,10 @@
 /**
- * Library entry point: `import { parseConfig, createTrainer } from 'incidental'`.
+ * Library entry point: `import { parseConfig, openTrainer } from 'incidental'`.
  * Everything here runs in Node and in browsers (no node: imports), except `io/run-dir`.
  *
  * @example
  *   const config = parseConfig({ nFeatures: 16, nHidden: 32, steps: 2000 });
- *   const trainer = await createTrainer(config);
+ *   const trainer = await openTrainer(config); // picks the backend (or createTrainer(config, { backend }))
  *   trainer.advance(config.steps);
  *   const W = trainer.weights(); // Float32Array [nInstances, nFeatures, nHidden]
  */
@@ -15,7 +15,9 @@ export { OPTIMIZERS, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from 
 export { NOISE_KINDS, NOISE_NAMES } from './core/noise.js';
 export { initWeights } from './core/init.js';
 export { weightMetrics, countOneHotFeatures } from './core/metrics.js';
-export { createTrainer, Trainer, type Snapshot } from './core/train.js';
-export { selectBackend, BACKENDS } from './kernels/select.js';
-export type { Backend, Session, Problem, StepStats } from './kernels/backend.js';
+export { createTrainer, Trainer, problemOf, type Snapshot } from './core/train.js';
+export { selectBackend, openTrainer, BACKENDS } from './kernels/select.js';
+export { referenceBackend } from './kernels/reference.js';
+export type { Backend, Session, Problem, StepStats, DataKind } from './core/backend.js';
+export * as model from './core/model.js';
 export { encodeNpy, decodeNpy } from './io/npy.js';

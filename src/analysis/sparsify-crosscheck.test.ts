@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config.js';
-import { createTrainer } from '../core/train.js';
+import { openTrainer } from '../kernels/select.js';
 import { simulateSparsification } from './sparsify.js';
 
 const m = 2000;
@@ -35,7 +35,7 @@ async function trainRows(optimizer: 'prox-sgd' | 'sgd', steps: number, every: nu
     backend: 'reference',
     snapshotEvery: steps,
   });
-  const trainer = await createTrainer(config);
+  const trainer = await openTrainer(config);
   const W0 = trainer.W0;
   const deadBelow = optimizer === 'sgd' ? 1.01 * stepSize * lambda : 0;
   const trajectory: Array<Array<{ step: number; mPrime: number; l1: number }>> = [[], []];

@@ -4,63 +4,41 @@
  * or Ctrl-C keeps everything computed so far.
  */
 import type { Command } from 'commander';
-import { DEFAULTS, parseConfig, type TrainConfig } from '../core/config.js';
+import { CONFIG_FIELDS, CONFIG_KEYS, parseConfig, type ConfigField, type TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import { NOISE_NAMES } from '../core/noise.js';
-import { OPTIMIZER_NAMES } from '../core/optimizers.js';
 import { readWeights } from '../io/run-dir.js';
 import { trainToDir } from '../io/train-to-dir.js';
 import { parseNumber } from './options.js';
 import { createProgress } from './progress.js';
 
-/** CLI flag → config field, for every numeric or string training option. */
-export const TRAIN_FLAGS: Array<[flag: string, field: keyof TrainConfig, help: string, kind: 'number' | 'string']> = [
-  ['--n <int>', 'nFeatures', 'number of features n', 'number'],
-  ['--m <int>', 'nHidden', 'number of hidden neurons m', 'number'],
-  ['--instances <int>', 'nInstances', 'independent models trained side by side', 'number'],
-  ['--lambda <x>', 'lambda', 'L1 coefficient λ', 'number'],
-  ['--optimizer <name>', 'optimizer', `one of ${OPTIMIZER_NAMES.join(', ')}`, 'string'],
-  ['--lr <x>', 'lr', 'learning rate', 'number'],
-  ['--steps <int>', 'steps', 'full-batch training steps', 'number'],
-  ['--seed <int>', 'seed', 'random seed (init and noise streams)', 'number'],
-  ['--init-scale <x>', 'initScale', 'init std = initScale/√m', 'number'],
-  ['--noise <kind>', 'noise', `hidden-layer noise: ${NOISE_NAMES.join(', ')}`, 'string'],
-  ['--noise-std <x>', 'noiseStd', 'hidden-noise standard deviation σ', 'number'],
-  ['--snapshot-every <int>', 'snapshotEvery', 'record metrics every k steps', 'number'],
-  ['--backend <name>', 'backend', 'auto, reference (float64 TypeScript) or wasm (SIMD)', 'string'],
-  ['--threads <int>', 'threads', 'worker threads for the wasm backend (0 = automatic)', 'number'],
-  ['--weight-decay <x>', 'weightDecay', 'AdamW decoupled weight decay', 'number'],
-  ['--beta1 <x>', 'beta1', 'Adam/AdamW β1', 'number'],
-  ['--beta2 <x>', 'beta2', 'Adam/AdamW β2', 'number'],
-  ['--eps <x>', 'eps', 'Adam/AdamW ε', 'number'],
-  ['--memory-limit <MiB>', 'memoryLimitMiB', 'refuse configs whose training state exceeds this', 'number'],
-];
+/** The commander option name of a flag: `--noise-std` → noiseStd, `--no-benefit` → benefit. */
+function optionKey(flag: string): string {
+  return flag
+    .slice(2)
+    .replace(/^no-/, '')
+    .replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
 
-/** Adds the training flags (with their defaults) to a command. */
+/** Adds the training flags (with their defaults), one per field of the config table. */
 export function addTrainOptions(cmd: Command): Command {
-  for (const [flag, field, help, kind] of TRAIN_FLAGS) {
-    if (kind === 'number') cmd.option(flag, help, parseNumber, DEFAULTS[field] as number);
-    else cmd.option(flag, help, DEFAULTS[field] as string);
+  for (const key of CONFIG_KEYS) {
+    const f = CONFIG_FIELDS[key] as ConfigField<unknown>;
+    if (f.kind === 'boolean') cmd.option(f.flag, f.help);
+    else if (f.kind === 'int' || f.kind === 'number') cmd.option(`${f.flag} ${f.arg}`, f.help, parseNumber, f.default as number);
+    else cmd.option(`${f.flag} ${f.arg ?? '<value>'}`, f.help, f.default as string | undefined);
   }
-  cmd.option('--no-benefit', 'drop the feature-benefit force');
-  cmd.option('--no-interference', 'drop the interference force (sparsification study)');
-  cmd.option('--no-regularization', 'drop the regularization force (train as if λ = 0)');
   return cmd;
 }
 
 /** Commander's parsed options → a validated TrainConfig. */
 export function configFromOptions(opts: Record<string, unknown>): TrainConfig {
   const input: Record<string, unknown> = {};
-  for (const [flag, field] of TRAIN_FLAGS) {
-    const key = flag
-      .slice(2)
-      .split(' ')[0]
-      .replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    if (opts[key] !== undefined) input[field] = opts[key];
+  for (const key of CONFIG_KEYS) {
+    const f = CONFIG_FIELDS[key] as ConfigField<unknown>;
+    const value = opts[optionKey(f.flag)];
+    if (f.kind === 'boolean') input[key] = value === undefined ? f.default : value !== false;
+    else if (value !== undefined) input[key] = value;
   }
-  input.benefit = opts.benefit !== false;
-  input.interference = opts.interference !== false;
-  input.regularization = opts.regularization !== false;
   return parseConfig(input);
 }
 

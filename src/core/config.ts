@@ -1,7 +1,10 @@
 /**
- * The one training config: its type, its defaults, and validation at the boundary.
- * Every entry point (CLI flags, JSON files, URL state, library calls) goes through
- * `parseConfig`, which rejects unknown keys and names the field and the bad value.
+ * The one training config. Each field is declared once, in CONFIG_FIELDS: its default, its
+ * validation, its CLI flag and help, and (optionally) its explorer URL key and control.
+ * Everything else is derived from the table: DEFAULTS and the TrainConfig type, the zod
+ * schema behind `parseConfig`, the `train` command's options (src/cli/train.ts), the
+ * explorer's URL state and controls (src/explorer/state.ts, controls.ts). Every entry point
+ * goes through `parseConfig`, which rejects unknown keys and names the field and the bad value.
  *
  * @example
  *   const config = parseConfig({ nFeatures: 64, nHidden: 256, steps: 7500 });
@@ -17,103 +20,119 @@ export type BackendChoice = (typeof BACKEND_NAMES)[number];
 /** Training state above this estimate is refused (MiB); raise `memoryLimitMiB` deliberately. */
 export const DEFAULT_MEMORY_LIMIT_MIB = 4096;
 
-export const DEFAULTS = {
-  /** n: number of features (= inputs = outputs). */
-  nFeatures: 64,
-  /** m: number of hidden neurons. */
-  nHidden: 256,
-  /** independent models trained side by side. */
-  nInstances: 1,
-  /** L1 coefficient λ on the hidden activations. */
-  lambda: 1e-3,
-  optimizer: 'adamw' as (typeof OPTIMIZER_NAMES)[number],
-  lr: 1e-3,
-  steps: 7500,
-  seed: 0,
-  /** init std = initScale / √m. */
-  initScale: 1,
-  /** false drops the feature-benefit force (the (‖W_i‖² − 1)² terms). */
-  benefit: true,
-  /** false drops the interference force (off-diagonal ReLU(WWᵀ)), for the sparsification study. */
-  interference: true,
-  /** false drops the regularization force (trains as if λ = 0, keeping λ in the config). */
-  regularization: true,
-  noise: 'none' as (typeof NOISE_NAMES)[number],
-  noiseStd: 0.1,
-  /** record a snapshot every k steps (and always the first and last). */
-  snapshotEvery: 100,
-  backend: 'auto' as BackendChoice,
-  /** worker threads for the wasm backend; 0 = as many as useful (up to the core count). */
-  threads: 0,
-  weightDecay: 0.01,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  memoryLimitMiB: DEFAULT_MEMORY_LIMIT_MIB,
-};
+/** How a field is parsed on the command line and in the URL. */
+export type FieldKind = 'int' | 'number' | 'choice' | 'boolean' | 'string';
 
-export type TrainConfig = typeof DEFAULTS;
-
-/** The CLI flag for each field, used in error messages. */
-export const FIELD_FLAGS: Record<keyof TrainConfig, string> = {
-  nFeatures: '--n',
-  nHidden: '--m',
-  nInstances: '--instances',
-  lambda: '--lambda',
-  optimizer: '--optimizer',
-  lr: '--lr',
-  steps: '--steps',
-  seed: '--seed',
-  initScale: '--init-scale',
-  benefit: '--no-benefit',
-  interference: '--no-interference',
-  regularization: '--no-regularization',
-  noise: '--noise',
-  noiseStd: '--noise-std',
-  snapshotEvery: '--snapshot-every',
-  backend: '--backend',
-  threads: '--threads',
-  weightDecay: '--weight-decay',
-  beta1: '--beta1',
-  beta2: '--beta2',
-  eps: '--eps',
-  memoryLimitMiB: '--memory-limit',
-};
+/** One config field, declared once. */
+export interface ConfigField<T> {
+  default: T;
+  kind: FieldKind;
+  /** choice fields: the names allowed (from the core's registries) */
+  choices?: readonly string[];
+  schema: z.ZodType<T>;
+  /**
+   * CLI flag: `--m` (takes a value), `--no-benefit` (a default-true switch), `--untied`
+   * (a default-false switch).
+   */
+  flag: string;
+  /** value placeholder in --help, e.g. `<int>` */
+  arg?: string;
+  help: string;
+  /** explorer: URL query key and control; absent = not in the explorer */
+  explorer?: {
+    url: string;
+    label: string;
+    group: 'Model' | 'Data' | 'Training';
+    /** the explorer's default when it differs (a first visit should show the effect in seconds) */
+    default?: T;
+    /** false: changing it does not restart training */
+    restarts?: boolean;
+    step?: string;
+    min?: number;
+  };
+}
 
 // z.number() rejects ±Infinity with a generic message; accept any non-NaN number here so
 // the refinements below can say what is wrong ("must be a finite number").
 const num = () => z.custom<number>((v) => typeof v === 'number' && !Number.isNaN(v), { message: 'must be a number' });
-const int = (min: number, what: string) =>
-  num().refine((v) => Number.isInteger(v) && v >= min, `must be an integer >= ${min}${what}`);
-const finite = (check: (v: number) => boolean, msg: string) =>
-  num().refine((v) => Number.isFinite(v) && check(v), msg);
+const int = (min: number, what = '') => num().refine((v) => Number.isInteger(v) && v >= min, `must be an integer >= ${min}${what}`);
+const finite = (check: (v: number) => boolean, msg: string) => num().refine((v) => Number.isFinite(v) && check(v), msg);
+const bool = () => z.boolean({ error: 'must be true or false' });
 const oneOf = <T extends string>(names: readonly T[]) =>
-  z.string({ error: `must be one of ${names.join(', ')}` }).refine((v) => (names as readonly string[]).includes(v), `must be one of ${names.join(', ')}`);
+  z
+    .string({ error: `must be one of ${names.join(', ')}` })
+    .refine((v) => (names as readonly string[]).includes(v), `must be one of ${names.join(', ')}`) as unknown as z.ZodType<T>;
 
-const schema = z.strictObject({
-  nFeatures: int(1, ''),
-  nHidden: int(1, ''),
-  nInstances: int(1, ''),
-  lambda: finite((v) => v >= 0, 'must be a finite number >= 0'),
-  optimizer: oneOf(OPTIMIZER_NAMES),
-  lr: finite((v) => v > 0, 'must be a finite number > 0'),
-  steps: int(0, ''),
-  seed: num().refine((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'must be an integer in [0, 2^32)'),
-  initScale: finite((v) => v > 0, 'must be a finite number > 0'),
-  benefit: z.boolean({ error: 'must be true or false' }),
-  interference: z.boolean({ error: 'must be true or false' }),
-  regularization: z.boolean({ error: 'must be true or false' }),
-  noise: oneOf(NOISE_NAMES),
-  noiseStd: finite((v) => v >= 0, 'must be a finite number >= 0'),
-  snapshotEvery: int(1, ''),
-  backend: oneOf(BACKEND_NAMES),
-  threads: int(0, ' (0 = automatic)'),
-  weightDecay: finite((v) => v >= 0, 'must be a finite number >= 0'),
-  beta1: finite((v) => v >= 0 && v < 1, 'must be in [0, 1)'),
-  beta2: finite((v) => v >= 0 && v < 1, 'must be in [0, 1)'),
-  eps: finite((v) => v > 0, 'must be a finite number > 0'),
-  memoryLimitMiB: finite((v) => v > 0, 'must be a finite number > 0'),
+/** Builders that fill `kind` and `schema` from the field's type. */
+const intField = (def: number, min: number, rest: Omit<ConfigField<number>, 'default' | 'kind' | 'schema'>, what = ''): ConfigField<number> => ({
+  default: def,
+  kind: 'int',
+  schema: int(min, what),
+  arg: '<int>',
+  ...rest,
 });
+const numField = (def: number, schema: z.ZodType<number>, rest: Omit<ConfigField<number>, 'default' | 'kind' | 'schema'>): ConfigField<number> => ({
+  default: def,
+  kind: 'number',
+  schema,
+  arg: '<x>',
+  ...rest,
+});
+const choiceField = <T extends string>(def: T, names: readonly T[], rest: Omit<ConfigField<T>, 'default' | 'kind' | 'schema' | 'choices'>): ConfigField<T> => ({
+  default: def,
+  kind: 'choice',
+  choices: names,
+  schema: oneOf(names),
+  arg: '<name>',
+  ...rest,
+});
+const switchField = (def: boolean, rest: Omit<ConfigField<boolean>, 'default' | 'kind' | 'schema'>): ConfigField<boolean> => ({
+  default: def,
+  kind: 'boolean',
+  schema: bool(),
+  ...rest,
+});
+
+/** The table. Order = order in `--help` and in config.json. */
+export const CONFIG_FIELDS = {
+  nFeatures: intField(64, 1, { flag: '--n', help: 'n: number of features (= inputs = outputs)', explorer: { url: 'n', label: 'features n', group: 'Model', default: 16, step: '1', min: 1 } }),
+  nHidden: intField(256, 1, { flag: '--m', help: 'm: number of hidden neurons', explorer: { url: 'm', label: 'neurons m', group: 'Model', default: 32, step: '1', min: 1 } }),
+  nInstances: intField(1, 1, { flag: '--instances', help: 'independent models trained side by side, each with its own seed stream', explorer: { url: 'instances', label: 'instances', group: 'Model', step: '1', min: 1 } }),
+  lambda: numField(1e-3, finite((v) => v >= 0, 'must be a finite number >= 0'), { flag: '--lambda', help: 'L1 coefficient λ on the hidden activations', explorer: { url: 'lambda', label: 'L1 penalty λ', group: 'Training', default: 0.01, step: 'any', min: 0 } }),
+  optimizer: choiceField('adamw', OPTIMIZER_NAMES, { flag: '--optimizer', help: `one of ${OPTIMIZER_NAMES.join(', ')}`, explorer: { url: 'opt', label: 'optimizer', group: 'Training' } }),
+  lr: numField(1e-3, finite((v) => v > 0, 'must be a finite number > 0'), { flag: '--lr', help: 'learning rate', explorer: { url: 'lr', label: 'learning rate', group: 'Training', default: 0.005, step: 'any', min: 0 } }),
+  steps: intField(7500, 0, { flag: '--steps', help: 'training steps', explorer: { url: 'steps', label: 'train until step', group: 'Training', default: 2000, restarts: false, step: '1', min: 0 } }),
+  seed: {
+    ...intField(0, 0, { flag: '--seed', help: 'random seed (init, data and noise streams)', explorer: { url: 'seed', label: 'seed', group: 'Training', step: '1', min: 0 } }),
+    schema: num().refine((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'must be an integer in [0, 2^32)'),
+  },
+  initScale: numField(1, finite((v) => v > 0, 'must be a finite number > 0'), { flag: '--init-scale', help: 'init std = initScale/√m', explorer: { url: 'init', label: 'init scale', group: 'Training', step: 'any', min: 0 } }),
+  benefit: switchField(true, { flag: '--no-benefit', help: 'drop the feature-benefit force (loss terms whose target is nonzero)' }),
+  interference: switchField(true, { flag: '--no-interference', help: 'drop the interference force (loss terms whose target is zero; sparsification study)', explorer: { url: 'interference', label: 'interference', group: 'Training' } }),
+  regularization: switchField(true, { flag: '--no-regularization', help: 'drop the regularization force (train as if λ = 0, keeping λ in the config)' }),
+  noise: choiceField('none', NOISE_NAMES, { flag: '--noise', arg: '<kind>', help: `hidden-layer noise: ${NOISE_NAMES.join(', ')}`, explorer: { url: 'noise', label: 'hidden noise', group: 'Training' } }),
+  noiseStd: numField(0.1, finite((v) => v >= 0, 'must be a finite number >= 0'), { flag: '--noise-std', help: 'hidden-noise standard deviation σ', explorer: { url: 'sigma', label: 'noise σ', group: 'Training', step: 'any', min: 0 } }),
+  snapshotEvery: intField(100, 1, { flag: '--snapshot-every', help: 'record metrics every k steps (and the first and last)' }),
+  backend: choiceField('auto' as BackendChoice, BACKEND_NAMES, { flag: '--backend', help: 'auto, reference (float64 TypeScript) or wasm (SIMD)' }),
+  threads: intField(0, 0, { flag: '--threads', help: 'worker threads for the wasm backend (0 = automatic)' }, ' (0 = automatic)'),
+  weightDecay: numField(0.01, finite((v) => v >= 0, 'must be a finite number >= 0'), { flag: '--weight-decay', help: 'AdamW decoupled weight decay' }),
+  beta1: numField(0.9, finite((v) => v >= 0 && v < 1, 'must be in [0, 1)'), { flag: '--beta1', help: 'Adam/AdamW β1' }),
+  beta2: numField(0.999, finite((v) => v >= 0 && v < 1, 'must be in [0, 1)'), { flag: '--beta2', help: 'Adam/AdamW β2' }),
+  eps: numField(1e-8, finite((v) => v > 0, 'must be a finite number > 0'), { flag: '--eps', help: 'Adam/AdamW ε' }),
+  memoryLimitMiB: numField(DEFAULT_MEMORY_LIMIT_MIB, finite((v) => v > 0, 'must be a finite number > 0'), { flag: '--memory-limit', arg: '<MiB>', help: 'refuse configs whose training state exceeds this' }),
+};
+
+type Fields = typeof CONFIG_FIELDS;
+export type TrainConfig = { [K in keyof Fields]: Fields[K]['default'] };
+export type ConfigKey = keyof TrainConfig;
+export const CONFIG_KEYS = Object.keys(CONFIG_FIELDS) as ConfigKey[];
+
+export const DEFAULTS: TrainConfig = Object.fromEntries(CONFIG_KEYS.map((k) => [k, CONFIG_FIELDS[k].default])) as TrainConfig;
+
+/** The CLI flag for each field, used in error messages. */
+export const FIELD_FLAGS: Record<ConfigKey, string> = Object.fromEntries(CONFIG_KEYS.map((k) => [k, CONFIG_FIELDS[k].flag])) as Record<ConfigKey, string>;
+
+const schema = z.strictObject(Object.fromEntries(CONFIG_KEYS.map((k) => [k, CONFIG_FIELDS[k].schema])) as { [K in ConfigKey]: z.ZodType<TrainConfig[K]> });
 
 /** Bytes of training state (float32 weights, initial weights, gradient, optimizer state, Gram scratch). */
 export function estimateMemoryBytes(c: Pick<TrainConfig, 'nFeatures' | 'nHidden' | 'nInstances' | 'optimizer'>): number {
@@ -136,10 +155,10 @@ export function parseConfig(input: unknown): TrainConfig {
     const issue = result.error.issues[0];
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
-      throw new ConfigError(key, (input as Record<string, unknown>)[key], `unknown option; known options are ${Object.keys(DEFAULTS).join(', ')}`);
+      throw new ConfigError(key, (input as Record<string, unknown>)[key], `unknown option; known options are ${CONFIG_KEYS.join(', ')}`);
     }
-    const field = String(issue.path[0]) as keyof TrainConfig;
-    throw new ConfigError(label(field), (merged as Record<string, unknown>)[field], issue.message);
+    const field = String(issue.path[0]) as ConfigKey;
+    throw new ConfigError(fieldLabel(field), (merged as Record<string, unknown>)[field], issue.message);
   }
   const config = result.data as TrainConfig;
   const bytes = estimateMemoryBytes(config);
@@ -153,7 +172,8 @@ export function parseConfig(input: unknown): TrainConfig {
   return config;
 }
 
-function label(field: keyof TrainConfig): string {
+/** `nHidden (--m)`: how errors name a field. */
+export function fieldLabel(field: ConfigKey): string {
   const flag = FIELD_FLAGS[field];
   return flag ? `${field} (${flag})` : field;
 }

@@ -4,7 +4,7 @@
 import { expect, it } from 'vitest';
 import { parseConfig } from './config.js';
 import { countOneHotFeatures } from './metrics.js';
-import { createTrainer } from './train.js';
+import { openTrainer } from '../kernels/select.js';
 
 it('reaches the paper end state: every feature one-hot (n=64, m=256, AdamW, 7500 steps, 4 instances)', async () => {
   const config = parseConfig({
@@ -18,7 +18,7 @@ it('reaches the paper end state: every feature one-hot (n=64, m=256, AdamW, 7500
     seed: 0,
     snapshotEvery: 7500,
   });
-  const trainer = await createTrainer(config);
+  const trainer = await openTrainer(config);
   trainer.advance(config.steps);
   const final = trainer.finish();
   expect(countOneHotFeatures(trainer.weights(), 4, 64, 256)).toEqual([64, 64, 64, 64]);

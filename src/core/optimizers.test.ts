@@ -3,7 +3,7 @@
 // bench/golden_steps.py printed (torch 1.13, float64: einsum forward over the identity batch,
 // autograd, torch.optim.SGD/Adam/AdamW defaults; prox-sgd soft-thresholded by hand there).
 import { describe, expect, it } from 'vitest';
-import { coefficients, gram, l1, matmul } from '../kernels/reference-impl.js';
+import { addL1Subgradient, coefficients, gram, l1, matmul } from './model.js';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from './optimizers.js';
 
 const N = 3;
@@ -44,6 +44,7 @@ function train(name: OptimizerName): { losses: number[]; W: Float64Array } {
     gram(W, N, M, G);
     losses.push(coefficients(G, N, true, C) + l1(W, HYPER.lambda).penalty);
     matmul(C, W, N, M, D);
+    if (!opt.proximal) addL1Subgradient(D, W, HYPER.lambda);
     opt.update(W, D, state, t, HYPER);
   }
   return { losses, W };
@@ -59,7 +60,9 @@ describe('optimizers against PyTorch (bench/golden_steps.py)', () => {
 
   it('prox-sgd soft-thresholds to exact zeros where sgd jitters around them', () => {
     const sgd = Float64Array.from([0.001]);
-    OPTIMIZERS.sgd.update(sgd, new Float64Array(1), [], 1, HYPER);
+    const D = new Float64Array(1);
+    addL1Subgradient(D, sgd, HYPER.lambda); // the subgradient methods get λ sign(W) in D
+    OPTIMIZERS.sgd.update(sgd, D, [], 1, HYPER);
     expect(sgd[0]).toBeCloseTo(-0.004, 15);
     const opt = OPTIMIZERS['prox-sgd'];
     const W = Float64Array.from([0, 0.001, -0.001, 0.5]);

@@ -3,9 +3,11 @@
  * and the explorer's Web Worker share it. A `Trainer` advances in chunks (`advance`), records
  * snapshots every `snapshotEvery` steps (and the first and last), and stops with a
  * DivergenceError naming the step when a loss turns NaN/Inf, keeping what was recorded.
+ * The trainer receives its backend: core never imports the kernels (the caller picks one,
+ * e.g. src/kernels/select.ts `openTrainer`).
  *
  * @example
- *   const trainer = await createTrainer(parseConfig({ nFeatures: 8, nHidden: 16, steps: 100 }));
+ *   const trainer = createTrainer(parseConfig({ nFeatures: 8, nHidden: 16, steps: 100 }), { backend: referenceBackend });
  *   trainer.advance(100);
  *   const final = trainer.finish();
  */
@@ -15,8 +17,7 @@ import { createNoiseStreams, initWeights } from './init.js';
 import { mean, weightMetrics } from './metrics.js';
 import { NOISE_KINDS } from './noise.js';
 import type { RandomStream } from './rng.js';
-import type { Backend, Problem, Session, StepStats } from '../kernels/backend.js';
-import { selectBackend } from '../kernels/select.js';
+import type { Backend, Problem, Session, StepStats } from './backend.js';
 
 /** One line of metrics.jsonl: the state after `step` updates. Arrays are per instance. */
 export interface Snapshot {
@@ -35,6 +36,7 @@ export interface Snapshot {
   fourthMean: number;
 }
 
+/** The kernel problem a config trains; `threads` overrides config.threads. */
 export function problemOf(c: TrainConfig, threads = c.threads): Problem {
   return {
     nInstances: c.nInstances,
@@ -45,6 +47,10 @@ export function problemOf(c: TrainConfig, threads = c.threads): Problem {
     optimizer: c.optimizer,
     hyper: { lr: c.lr, lambda: c.regularization ? c.lambda : 0, weightDecay: c.weightDecay, beta1: c.beta1, beta2: c.beta2, eps: c.eps },
     threads,
+    data: 'onehot',
+    batchSize: c.nFeatures,
+    hidden: 'linear',
+    untied: false,
   };
 }
 
@@ -141,12 +147,10 @@ export class Trainer {
   }
 }
 
-/** Builds a trainer: picks the backend, draws W0 from the seed unless given. */
-export async function createTrainer(config: TrainConfig, options: { W0?: Float32Array; backend?: Backend } = {}): Promise<Trainer> {
+/** Builds a trainer on the given backend; draws W0 from the seed unless given. */
+export function createTrainer(config: TrainConfig, options: { backend: Backend; W0?: Float32Array }): Trainer {
   const W0 = options.W0 ?? initWeights(config);
-  const problem = problemOf(config);
-  const backend = options.backend ?? (await selectBackend(config.backend, problem, hasNoise(config)));
-  return new Trainer(config, backend.createSession(problem, W0), W0);
+  return new Trainer(config, options.backend.createSession(problemOf(config), W0), W0);
 }
 
 function now(): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { polysemanticCount } from '../analysis/neurons.js';
 import { parseConfig } from '../core/config.js';
-import { createTrainer } from '../core/train.js';
+import { openTrainer } from '../kernels/select.js';
 import { trainChunk } from './chunk.js';
 import { SeriesHistory } from './history.js';
 import { defaultState, TRAINER_STEP_ROOM, trainConfigOf, type ExplorerState } from './state.js';
@@ -11,7 +11,7 @@ const STEPS = 240;
 /** What `incidental train` does with these settings: one advance over the whole run, then finish(). */
 async function cliRun(s: ExplorerState) {
   const config = parseConfig({ ...trainConfigOf(s), steps: STEPS, snapshotEvery: 1 });
-  const trainer = await createTrainer(config);
+  const trainer = await openTrainer(config);
   trainer.advance(STEPS);
   trainer.finish();
   return { W: trainer.weights(), snapshots: trainer.snapshots };
@@ -19,7 +19,7 @@ async function cliRun(s: ExplorerState) {
 
 /** What the explorer's worker and page do: chunks of uneven sizes (0: a pause), points kept by SeriesHistory. */
 async function explorerRun(s: ExplorerState, sizes: number[]) {
-  const trainer = await createTrainer(trainConfigOf(s));
+  const trainer = await openTrainer(trainConfigOf(s));
   expect(trainer.config.steps).toBe(TRAINER_STEP_ROOM);
   const series = new SeriesHistory(1e6);
   let W: Float32Array = new Float32Array(0);
@@ -36,9 +36,9 @@ async function explorerRun(s: ExplorerState, sizes: number[]) {
 
 describe('trainChunk', () => {
   const cases: Array<[string, ExplorerState]> = [
-    ['defaults (AdamW)', { ...defaultState(), n: 8, m: 16 }],
-    ['prox-sgd without interference', { ...defaultState(), n: 6, m: 12, optimizer: 'prox-sgd', lr: 0.05, interference: false, seed: 9 }],
-    ['bipolar hidden noise', { ...defaultState(), n: 6, m: 12, noise: 'bipolar', sigma: 0.15, optimizer: 'sgd', lr: 0.02, seed: 2 }],
+    ['defaults (AdamW)', { ...defaultState(), nFeatures: 8, nHidden: 16 }],
+    ['prox-sgd without interference', { ...defaultState(), nFeatures: 6, nHidden: 12, optimizer: 'prox-sgd', lr: 0.05, interference: false, seed: 9 }],
+    ['bipolar hidden noise', { ...defaultState(), nFeatures: 6, nHidden: 12, noise: 'bipolar', noiseStd: 0.15, optimizer: 'sgd', lr: 0.02, seed: 2 }],
   ];
   for (const [name, state] of cases) {
     it(`reproduces the CLI's weights and metrics bit for bit: ${name}`, async () => {
@@ -49,12 +49,12 @@ describe('trainChunk', () => {
       expect(live.points.map((p) => p.step)).toEqual(cli.snapshots.map((p) => p.step));
       expect(live.points.map((p) => p.loss)).toEqual(cli.snapshots.map((p) => p.loss));
       expect(live.points.map((p) => p.interference)).toEqual(cli.snapshots.map((p) => p.forces.interference));
-      expect(live.points[STEPS].polysemantic).toEqual([polysemanticCount(cli.W, state.n, state.m, 0)]);
+      expect(live.points[STEPS].polysemantic).toEqual([polysemanticCount(cli.W, state.nFeatures, state.nHidden, 0)]);
     });
   }
 
   it('never trains past the stopping step', async () => {
-    const trainer = await createTrainer(trainConfigOf({ ...defaultState(), n: 4, m: 8 }));
+    const trainer = await openTrainer(trainConfigOf({ ...defaultState(), nFeatures: 4, nHidden: 8 }));
     const r = trainChunk(trainer, 100, 30);
     expect(trainer.step).toBe(30);
     expect(r.points.map((p) => p.step)).toEqual(Array.from({ length: 31 }, (_, t) => t));

@@ -1,12 +1,15 @@
 /**
  * The control panel, built from a list of specs: each names a state field, its label, a
- * one-line help text and its input kind; dropdowns are filled from the core's registries
- * (OPTIMIZERS, NOISE_KINDS), so a new optimizer appears here without touching this file.
- * A change is reported as (field, value); the page validates it and may call `showError`.
+ * one-line help text and its input kind. The training controls are derived from the core's
+ * config table (src/core/config.ts: fields with an `explorer` entry; label, help, group and
+ * limits come from there, dropdown options from the field's choices), so a new config field
+ * appears here by adding one line to the table. A change is reported as (field, value); the
+ * page validates it and may call `showError`.
  */
-import { NOISE_KINDS, NOISE_NAMES } from '../core/noise.js';
-import { OPTIMIZERS, OPTIMIZER_NAMES } from '../core/optimizers.js';
-import { NEURON_ORDERS, SPEEDS, type ExplorerState } from './state.js';
+import { CONFIG_FIELDS, type ConfigField } from '../core/config.js';
+import { NOISE_KINDS } from '../core/noise.js';
+import { OPTIMIZERS } from '../core/optimizers.js';
+import { NEURON_ORDERS, SPEEDS, TRAINING_KEYS, type ExplorerState } from './state.js';
 
 type Key = keyof ExplorerState;
 interface Option {
@@ -23,52 +26,44 @@ export interface ControlSpec {
   options?: Option[] | ((s: ExplorerState) => Option[]);
   step?: string;
   min?: number;
+  /** element id suffix (`ctl-<id>`): the URL key for config fields, else the state key */
+  id?: string;
 }
 
+/** Tooltips for the options of registry-backed dropdowns. */
+const OPTION_TITLES: Partial<Record<Key, (name: string) => string>> = {
+  optimizer: (name) => OPTIMIZERS[name as keyof typeof OPTIMIZERS]?.summary ?? '',
+  noise: (name) => NOISE_KINDS[name as keyof typeof NOISE_KINDS]?.summary ?? '',
+};
+
+/** The control of a config field, from its table entry. */
+function configControl(key: (typeof TRAINING_KEYS)[number]): ControlSpec {
+  const f = CONFIG_FIELDS[key] as ConfigField<unknown>;
+  const e = f.explorer!;
+  const base = { key, id: e.url, label: e.label, help: f.help };
+  if (f.kind === 'boolean') return { ...base, kind: 'checkbox' };
+  if (f.kind === 'choice') {
+    const title = OPTION_TITLES[key];
+    return { ...base, kind: 'select', options: f.choices!.map((name) => ({ value: name, label: name, title: title?.(name) })) };
+  }
+  return { ...base, kind: 'number', step: e.step ?? 'any', min: e.min };
+}
+
+const groupOf = (title: string): { title: string; specs: ControlSpec[] } => ({ title, specs: TRAINING_KEYS.filter((k) => CONFIG_FIELDS[k].explorer!.group === title).map(configControl) });
+
 export const CONTROL_GROUPS: Array<{ title: string; specs: ControlSpec[] }> = [
-  {
-    title: 'Model',
-    specs: [
-      { key: 'n', label: 'features n', help: 'inputs = outputs; one-hot data e₁…eₙ', kind: 'number', step: '1', min: 1 },
-      { key: 'm', label: 'neurons m', help: 'hidden width; m ≥ n means no neuron has to be shared', kind: 'number', step: '1', min: 1 },
-      { key: 'instances', label: 'instances', help: 'independent models, each with its own seed stream', kind: 'number', step: '1', min: 1 },
-    ],
-  },
-  {
-    title: 'Training',
-    specs: [
-      {
-        key: 'optimizer',
-        label: 'optimizer',
-        help: 'the same optimizers as incidental train',
-        kind: 'select',
-        options: OPTIMIZER_NAMES.map((name) => ({ value: name, label: name, title: OPTIMIZERS[name].summary })),
-      },
-      { key: 'lr', label: 'learning rate', help: 'step size', kind: 'number', step: 'any', min: 0 },
-      { key: 'lambda', label: 'L1 penalty λ', help: 'λ‖W‖₁ drives the winner-take-all race', kind: 'number', step: 'any', min: 0 },
-      { key: 'initScale', label: 'init scale', help: 'init std = scale/√m, so ‖W_i‖ ≈ scale', kind: 'number', step: 'any', min: 0 },
-      { key: 'seed', label: 'seed', help: 'same seed and settings ⇒ same weights as the CLI', kind: 'number', step: '1', min: 0 },
-      { key: 'interference', label: 'interference', help: 'off: drop the force that separates same-sign features', kind: 'checkbox' },
-      {
-        key: 'noise',
-        label: 'hidden noise',
-        help: 'noise added to the hidden layer each step',
-        kind: 'select',
-        options: NOISE_NAMES.map((name) => ({ value: name, label: name, title: NOISE_KINDS[name].summary })),
-      },
-      { key: 'sigma', label: 'noise σ', help: 'standard deviation of the hidden noise', kind: 'number', step: 'any', min: 0 },
-      { key: 'steps', label: 'train until step', help: 'raising it continues the run', kind: 'number', step: '1', min: 0 },
-    ],
-  },
+  groupOf('Model'),
+  groupOf('Data'),
+  groupOf('Training'),
   {
     title: 'View',
-    specs: [
+    specs: <ControlSpec[]>[
       {
         key: 'instance',
         label: 'instance shown',
         help: 'which of the trained models the views show',
         kind: 'select',
-        options: (s) => Array.from({ length: Math.max(1, s.instances) }, (_, i) => ({ value: String(i), label: String(i) })),
+        options: (s: ExplorerState) => Array.from({ length: Math.max(1, s.nInstances) }, (_, i) => ({ value: String(i), label: String(i) })),
       },
       { key: 'feature', label: 'feature in race', help: 'or click a row of the heatmap', kind: 'number', step: '1', min: 0 },
       {
@@ -80,7 +75,7 @@ export const CONTROL_GROUPS: Array<{ title: string; specs: ControlSpec[] }> = [
       },
     ],
   },
-];
+].filter((g) => g.specs.length > 0);
 
 export class ControlPanel {
   private readonly inputs = new Map<Key, HTMLInputElement | HTMLSelectElement>();
@@ -105,7 +100,7 @@ export class ControlPanel {
     this.specs.set(spec.key, spec);
     const row = document.createElement('div');
     row.className = `control control-${spec.kind}`;
-    const id = `ctl-${spec.key}`;
+    const id = `ctl-${spec.id ?? spec.key}`;
     const label = document.createElement('label');
     label.htmlFor = id;
     label.textContent = spec.label;

@@ -17,8 +17,8 @@ export const MAX_STEP_WORK = 33_554_432;
 export const MAX_INSTANCES = 16;
 
 /** A message saying why these sizes are refused, or null when they are fine. */
-export function refuseSize(s: Pick<ExplorerState, 'n' | 'm' | 'instances'>): string | null {
-  const { n, m, instances: I } = s;
+export function refuseSize(s: Pick<ExplorerState, 'nFeatures' | 'nHidden' | 'nInstances'>): string | null {
+  const { nFeatures: n, nHidden: m, nInstances: I } = s;
   if (![n, m, I].every((v) => Number.isInteger(v) && v >= 1)) return null; // parseConfig names the bad field
   if (I > MAX_INSTANCES) return `${I} instances is more than this page trains live (at most ${MAX_INSTANCES}); use \`incidental train --instances ${I}\` for that.`;
   const weights = I * n * m;

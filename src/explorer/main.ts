@@ -9,7 +9,7 @@ import { ConfigError } from '../core/errors.js';
 import { ControlPanel, SPEED_OPTIONS } from './controls.js';
 import { FrameHistory, SeriesHistory } from './history.js';
 import { refuseSize } from './limits.js';
-import { cliFlagsOf, formatState, readState, restartsTraining, trainConfigOf, type ExplorerState } from './state.js';
+import { cliFlagsOf, formatState, readState, restartsTraining, trainConfigOf, TRAINING_KEYS, type ExplorerState } from './state.js';
 import { TrainingClient } from './training-client.js';
 import { AssignmentView } from './views/assignments.js';
 import { OverTimeCharts } from './views/charts.js';
@@ -24,20 +24,6 @@ const FRAME_BUDGET_BYTES = 64 * 2 ** 20;
 /** Chart points kept per run (thinned evenly beyond this). */
 const MAX_SERIES_POINTS = 4000;
 
-/** TrainConfig field → explorer state key, to put a ConfigError next to its control. */
-const CONFIG_FIELD_TO_KEY: Record<string, keyof ExplorerState> = {
-  nFeatures: 'n',
-  nHidden: 'm',
-  nInstances: 'instances',
-  lambda: 'lambda',
-  optimizer: 'optimizer',
-  lr: 'lr',
-  seed: 'seed',
-  initScale: 'initScale',
-  interference: 'interference',
-  noise: 'noise',
-  noiseStd: 'sigma',
-};
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => {
   const el = document.getElementById(id);
@@ -178,10 +164,10 @@ class ExplorerApp {
   /** A control changed: validate, update the URL, restart training when the model changes. */
   private change(key: keyof ExplorerState, value: number | string | boolean): void {
     const next = { ...this.state, [key]: value } as ExplorerState;
-    if (key === 'n' && next.feature >= Number(value)) next.feature = 0;
-    if (key === 'instances' && next.instance >= Number(value)) next.instance = 0;
-    if (key === 'feature' && (!Number.isInteger(value) || (value as number) < 0 || (value as number) >= this.runState.n)) {
-      this.controls.showError('feature', `feature in race: must be an integer in [0, ${this.runState.n - 1}] (got ${value})`);
+    if (key === 'nFeatures' && next.feature >= Number(value)) next.feature = 0;
+    if (key === 'nInstances' && next.instance >= Number(value)) next.instance = 0;
+    if (key === 'feature' && (!Number.isInteger(value) || (value as number) < 0 || (value as number) >= this.runState.nFeatures)) {
+      this.controls.showError('feature', `feature in race: must be an integer in [0, ${this.runState.nFeatures - 1}] (got ${value})`);
       return;
     }
     if (key === 'steps' && (!Number.isInteger(value) || (value as number) < 0)) {
@@ -215,8 +201,8 @@ class ExplorerApp {
       trainConfigOf(s);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      const key = CONFIG_FIELD_TO_KEY[err.field.split(' ')[0]];
-      if (key) this.controls.showError(key, err.message);
+      const key = err.field.split(' ')[0] as keyof ExplorerState; // config fields are state keys
+      if ((TRAINING_KEYS as string[]).includes(key)) this.controls.showError(key, err.message);
       else this.showMessage(err.message, 'error');
       return false;
     }
@@ -299,7 +285,7 @@ class ExplorerApp {
     const index = this.viewStep === null ? this.frames.length - 1 : this.frames.indexOfStep(this.viewStep);
     const frame = this.frames.at(index);
     const s = this.state;
-    const { n, m, instances } = this.runState;
+    const { nFeatures: n, nHidden: m, nInstances: instances } = this.runState;
     const inst = Math.min(s.instance, instances - 1);
     const feature = Math.min(s.feature, n - 1);
     const analysis = analyzeInstance(W0, frame.W, n, m, inst);

@@ -16,9 +16,9 @@ describe('URL state', () => {
   it('round-trips every field through the query string', () => {
     const state: ExplorerState = {
       ...defaultState(),
-      n: 12,
-      m: 20,
-      instances: 3,
+      nFeatures: 12,
+      nHidden: 20,
+      nInstances: 3,
       lambda: 0.02,
       optimizer: 'prox-sgd',
       lr: 0.05,
@@ -26,7 +26,7 @@ describe('URL state', () => {
       initScale: 0.9,
       interference: false,
       noise: 'bipolar',
-      sigma: 0.15,
+      noiseStd: 0.15,
       steps: 500,
       instance: 2,
       feature: 5,
@@ -43,9 +43,9 @@ describe('URL state', () => {
 
   it('ignores malformed values, keeping the defaults, and says which', () => {
     const { state, ignored } = readState('?n=abc&opt=rmsprop&interference=maybe&m=40');
-    expect(state.n).toBe(defaultState().n);
+    expect(state.nFeatures).toBe(defaultState().nFeatures);
     expect(state.optimizer).toBe(defaultState().optimizer);
-    expect(state.m).toBe(40);
+    expect(state.nHidden).toBe(40);
     expect(ignored).toEqual(['n=abc', 'opt=rmsprop', 'interference=maybe']);
   });
 
@@ -61,8 +61,8 @@ describe('trainConfigOf', () => {
   it('is the config `incidental train` builds from the flags the page shows (up to the stopping step)', () => {
     const states: ExplorerState[] = [
       defaultState(),
-      { ...defaultState(), n: 12, m: 20, optimizer: 'adam', lr: 0.01, lambda: 0.02, seed: 4, steps: 1200 },
-      { ...defaultState(), instances: 2, initScale: 0.5, interference: false, noise: 'gaussian', sigma: 0.07, optimizer: 'sgd' },
+      { ...defaultState(), nFeatures: 12, nHidden: 20, optimizer: 'adam', lr: 0.01, lambda: 0.02, seed: 4, steps: 1200 },
+      { ...defaultState(), nInstances: 2, initScale: 0.5, interference: false, noise: 'gaussian', noiseStd: 0.07, optimizer: 'sgd' },
     ];
     for (const s of states) {
       const page = trainConfigOf(s);
@@ -73,8 +73,8 @@ describe('trainConfigOf', () => {
   });
 
   it('rejects bad values with the CLI message naming the field', () => {
-    expect(() => trainConfigOf({ ...defaultState(), m: 0 })).toThrow(ConfigError);
-    expect(() => trainConfigOf({ ...defaultState(), m: 0 })).toThrow('invalid nHidden (--m): must be an integer >= 1 (got 0)');
+    expect(() => trainConfigOf({ ...defaultState(), nHidden: 0 })).toThrow(ConfigError);
+    expect(() => trainConfigOf({ ...defaultState(), nHidden: 0 })).toThrow('invalid nHidden (--m): must be an integer >= 1 (got 0)');
     expect(() => trainConfigOf({ ...defaultState(), lr: -1 })).toThrow('invalid lr (--lr)');
   });
 });
@@ -82,14 +82,14 @@ describe('trainConfigOf', () => {
 describe('refuseSize', () => {
   it('accepts the defaults and the sizes at the limits', () => {
     expect(refuseSize(defaultState())).toBeNull();
-    expect(refuseSize({ n: 256, m: 512, instances: 1 })).toBeNull(); // n·m = MAX_WEIGHTS, n²m = MAX_STEP_WORK
+    expect(refuseSize({ nFeatures: 256, nHidden: 512, nInstances: 1 })).toBeNull(); // n·m = MAX_WEIGHTS, n²m = MAX_STEP_WORK
     expect(256 * 512).toBe(MAX_WEIGHTS);
     expect(256 * 256 * 512).toBe(MAX_STEP_WORK);
   });
 
   it('refuses too many weights or too much work per step, saying why', () => {
-    expect(refuseSize({ n: 64, m: 4096, instances: 1 })).toMatch(/n·m·instances = 262,144 weights .*\(at most 131,072\)/);
-    expect(refuseSize({ n: 512, m: 256, instances: 1 })).toMatch(/n²·m·instances = 67,108,864 .* about 81 ms per step/);
-    expect(refuseSize({ n: 16, m: 32, instances: 100 })).toMatch(/100 instances/);
+    expect(refuseSize({ nFeatures: 64, nHidden: 4096, nInstances: 1 })).toMatch(/n·m·instances = 262,144 weights .*\(at most 131,072\)/);
+    expect(refuseSize({ nFeatures: 512, nHidden: 256, nInstances: 1 })).toMatch(/n²·m·instances = 67,108,864 .* about 81 ms per step/);
+    expect(refuseSize({ nFeatures: 16, nHidden: 32, nInstances: 100 })).toMatch(/100 instances/);
   });
 });

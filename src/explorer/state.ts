@@ -1,40 +1,27 @@
 /**
- * The explorer's whole UI state, and its URL form. One map, name → {default, parse, format},
- * drives reading the query string, writing it back and the reset-to-defaults, so a view can
- * be shared by copying the address bar (tensorflow/playground's state.ts, without globals).
+ * The explorer's whole UI state, and its URL form. One map, name → {key, default, parse,
+ * format}, drives reading the query string, writing it back and the reset-to-defaults, so a
+ * view can be shared by copying the address bar (tensorflow/playground's state.ts, without
+ * globals).
  *
- * Training fields map one-to-one onto TrainConfig (validated by the core's parseConfig, so a
- * bad value gets the same message as on the CLI); view fields (instance shown, feature,
- * speed, order) never restart training.
+ * Training fields are not declared here: they are the config fields that carry an `explorer`
+ * entry in the core's table (src/core/config.ts CONFIG_FIELDS), under their TrainConfig names,
+ * validated by the core's parseConfig, so a bad value gets the same message as on the CLI.
+ * View fields (instance shown, feature, speed, order) never restart training; nor does
+ * `steps`, which is where the page stops training.
  *
  * @example
  *   const state = readState('?n=16&m=32&seed=3');
  *   location.search = formatState({ ...state, lr: 0.01 });
  */
-import { parseConfig, type TrainConfig } from '../core/config.js';
-import { NOISE_NAMES, type NoiseName } from '../core/noise.js';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers.js';
+import { CONFIG_FIELDS, CONFIG_KEYS, DEFAULTS, parseConfig, type ConfigField, type ConfigKey, type TrainConfig } from '../core/config.js';
 
 export const NEURON_ORDERS = ['grouped', 'index'] as const;
 export type NeuronOrder = (typeof NEURON_ORDERS)[number];
 export const SPEEDS = [1, 2, 5, 10, 25, 100] as const;
 
-export interface ExplorerState {
-  /** n: features */
-  n: number;
-  /** m: hidden neurons */
-  m: number;
-  instances: number;
-  lambda: number;
-  optimizer: OptimizerName;
-  lr: number;
-  seed: number;
-  initScale: number;
-  interference: boolean;
-  noise: NoiseName;
-  sigma: number;
-  /** training stops at this step (changing it does not restart training) */
-  steps: number;
+/** What the page shows, besides the training config. */
+export interface ViewState {
   /** which instance the views show */
   instance: number;
   /** feature shown in the sparsification race */
@@ -43,6 +30,12 @@ export interface ExplorerState {
   speed: number;
   order: NeuronOrder;
 }
+
+/**
+ * The training config (the fields in the explorer; the others stay at their defaults) plus
+ * the view. `steps` is where the page stops training (changing it does not restart).
+ */
+export type ExplorerState = TrainConfig & ViewState;
 
 interface Field<T> {
   /** URL query key */
@@ -69,43 +62,49 @@ const choice = <T extends string>(key: string, names: readonly T[], def: T, rest
   format: (v) => v,
   restarts,
 });
-const flag = (key: string, def: boolean): Field<boolean> => ({
+const flag = (key: string, def: boolean, restarts = true): Field<boolean> => ({
   key,
   default: def,
   parse: (t) => (t === '1' || t === 'true' ? true : t === '0' || t === 'false' ? false : undefined),
   format: (v) => (v ? '1' : '0'),
-  restarts: true,
+  restarts,
 });
+const text = (key: string, def: string, restarts = true): Field<string> => ({ key, default: def, parse: (t) => t, format: (v) => v, restarts });
+
+/** The config fields the explorer shows, in table order. */
+export const TRAINING_KEYS = CONFIG_KEYS.filter((k) => CONFIG_FIELDS[k].explorer !== undefined);
+
+/** The URL field of a config field, derived from its table entry. */
+function urlField(k: ConfigKey): Field<unknown> {
+  const f = CONFIG_FIELDS[k] as ConfigField<unknown>;
+  const e = f.explorer!;
+  const def = e.default ?? f.default;
+  const restarts = e.restarts ?? true;
+  if (f.kind === 'int' || f.kind === 'number') return num(e.url, def as number, restarts) as Field<unknown>;
+  if (f.kind === 'boolean') return flag(e.url, def as boolean, restarts) as Field<unknown>;
+  if (f.kind === 'choice') return choice(e.url, f.choices!, def as string, restarts) as Field<unknown>;
+  return text(e.url, def as string, restarts) as Field<unknown>;
+}
 
 /**
- * Defaults chosen so a first visit shows the effect within seconds: n = 16, m = 32 gives
- * n(n−1)/4m ≈ 1.9 expected polysemantic neurons; AdamW with lr 5e-3 and λ = 1e-2 settles
- * by about 2000 steps (seed 0 ends with 3 polysemantic neurons). The paper's own setting
- * (lr 1e-3, λ 1e-3) needs ~7500 steps; λ barely changes the count (SCIENCE.md §6 C).
+ * Defaults chosen so a first visit shows the effect within seconds (the `explorer.default`
+ * entries of the table): n = 16, m = 32 gives n(n−1)/4m ≈ 1.9 expected polysemantic neurons;
+ * AdamW with lr 5e-3 and λ = 1e-2 settles by about 2000 steps (seed 0 ends with 3
+ * polysemantic neurons). The paper's own setting (lr 1e-3, λ 1e-3) needs ~7500 steps; λ
+ * barely changes the count (SCIENCE.md §6 C).
  */
-export const STATE_FIELDS: { [K in keyof ExplorerState]: Field<ExplorerState[K]> } = {
-  n: num('n', 16),
-  m: num('m', 32),
-  instances: num('instances', 1),
-  lambda: num('lambda', 0.01),
-  optimizer: choice('opt', OPTIMIZER_NAMES, 'adamw'),
-  lr: num('lr', 0.005),
-  seed: num('seed', 0),
-  initScale: num('init', 1),
-  interference: flag('interference', true),
-  noise: choice('noise', NOISE_NAMES, 'none'),
-  sigma: num('sigma', 0.1),
-  steps: num('steps', 2000, false),
+export const STATE_FIELDS: Record<string, Field<unknown>> = {
+  ...Object.fromEntries(TRAINING_KEYS.map((k) => [k, urlField(k)])),
   instance: num('show', 0, false),
   feature: num('feature', 0, false),
   speed: num('speed', 5, false),
   order: choice('order', NEURON_ORDERS, 'grouped', false),
-};
+} as Record<string, Field<unknown>>;
 
 export const STATE_KEYS = Object.keys(STATE_FIELDS) as Array<keyof ExplorerState>;
 
 export function defaultState(): ExplorerState {
-  const out = {} as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...DEFAULTS };
   for (const k of STATE_KEYS) out[k] = STATE_FIELDS[k].default;
   return out as unknown as ExplorerState;
 }
@@ -116,7 +115,7 @@ export function readState(search: string): { state: ExplorerState; ignored: stri
   const state = defaultState() as unknown as Record<string, unknown>;
   const ignored: string[] = [];
   for (const k of STATE_KEYS) {
-    const field = STATE_FIELDS[k] as Field<unknown>;
+    const field = STATE_FIELDS[k];
     const text = params.get(field.key);
     if (text === null) continue;
     const value = field.parse(text);
@@ -130,7 +129,7 @@ export function readState(search: string): { state: ExplorerState; ignored: stri
 export function formatState(state: ExplorerState): string {
   const params = new URLSearchParams();
   for (const k of STATE_KEYS) {
-    const field = STATE_FIELDS[k] as Field<unknown>;
+    const field = STATE_FIELDS[k];
     if (state[k] !== field.default) params.set(field.key, field.format(state[k]));
   }
   const text = params.toString();
@@ -149,42 +148,30 @@ export function restartsTraining(a: ExplorerState, b: ExplorerState): boolean {
  * Everything that shapes the weights matches `incidental train` with the same flags.
  */
 export function trainConfigOf(s: ExplorerState): TrainConfig {
-  return parseConfig({
-    nFeatures: s.n,
-    nHidden: s.m,
-    nInstances: s.instances,
-    lambda: s.lambda,
-    optimizer: s.optimizer,
-    lr: s.lr,
-    seed: s.seed,
-    initScale: s.initScale,
-    interference: s.interference,
-    noise: s.noise,
-    noiseStd: s.sigma,
-    steps: TRAINER_STEP_ROOM,
-    snapshotEvery: 1,
-  });
+  const input: Record<string, unknown> = {};
+  for (const k of TRAINING_KEYS) input[k] = s[k];
+  return parseConfig({ ...input, steps: TRAINER_STEP_ROOM, snapshotEvery: 1 });
 }
 
 /** The trainer's own step limit; the explorer stops earlier at `state.steps`. */
 export const TRAINER_STEP_ROOM = 1e9;
 
+/** Fields always written in the CLI command (the rest only when they differ from the CLI defaults). */
+const ALWAYS_SHOWN: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['nFeatures', 'nHidden', 'lambda', 'optimizer', 'lr', 'steps', 'seed']);
+
 /** The CLI flags that train the same model as this state (shown on the page, used by the browser test). */
 export function cliFlagsOf(s: ExplorerState): string {
-  const parts = [
-    `--n ${s.n}`,
-    `--m ${s.m}`,
-    s.instances !== 1 ? `--instances ${s.instances}` : '',
-    `--lambda ${s.lambda}`,
-    `--optimizer ${s.optimizer}`,
-    `--lr ${s.lr}`,
-    `--steps ${s.steps}`,
-    `--seed ${s.seed}`,
-    s.initScale !== 1 ? `--init-scale ${s.initScale}` : '',
-    s.interference ? '' : '--no-interference',
-    s.noise !== 'none' ? `--noise ${s.noise} --noise-std ${s.sigma}` : '',
-  ];
-  return parts.filter(Boolean).join(' ');
+  const parts: string[] = [];
+  for (const k of TRAINING_KEYS) {
+    const f = CONFIG_FIELDS[k] as ConfigField<unknown>;
+    const v = s[k];
+    if (!ALWAYS_SHOWN.has(k) && v === f.default) continue;
+    if (f.kind === 'boolean') {
+      // a switch flag names the non-default value (--no-interference, --untied)
+      if (v !== f.default) parts.push(f.flag);
+    } else parts.push(`${f.flag} ${String(v)}`);
+  }
+  return parts.join(' ');
 }
 
 export type { TrainConfig };

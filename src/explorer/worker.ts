@@ -1,11 +1,12 @@
 /**
- * The training worker: the core library's Trainer (createTrainer → backend selection →
+ * The training worker: the core library's Trainer (openTrainer → backend selection →
  * Trainer.advance), exactly what `incidental train` runs, so the same seed and config give
  * the same weights. It trains in chunks of `stepsPerFrame` steps (cut short after
  * CHUNK_BUDGET_MS so pause stays responsive) and posts one frame per chunk; it runs at most
  * MAX_IN_FLIGHT frames ahead of the page's 'ack's, so training never outruns the drawing.
  */
-import { createTrainer, type Trainer } from '../core/train.js';
+import type { Trainer } from '../core/train.js';
+import { openTrainer } from '../kernels/select.js';
 import { trainChunk } from './chunk.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -56,7 +57,7 @@ class TrainingLoop {
     this.stopAt = msg.stopAt;
     let trainer: Trainer;
     try {
-      trainer = await createTrainer(msg.config);
+      trainer = await openTrainer(msg.config);
     } catch (err) {
       return this.postError(err, 0);
     }

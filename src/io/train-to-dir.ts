@@ -8,7 +8,7 @@
 import type { TrainConfig } from '../core/config.js';
 import { DivergenceError } from '../core/errors.js';
 import { countOneHotFeatures } from '../core/metrics.js';
-import { createTrainer } from '../core/train.js';
+import { openTrainer } from '../kernels/select.js';
 import { VERSION } from '../version.js';
 import { RunWriter, writeWeights, type RunSummary } from './run-dir.js';
 
@@ -32,7 +32,7 @@ export interface TrainToDirResult {
 
 export async function trainToDir(config: TrainConfig, dir: string, options: TrainToDirOptions = {}): Promise<TrainToDirResult> {
   const { onProgress = () => {}, shouldStop = () => false } = options;
-  const trainer = await createTrainer(config, { W0: options.W0 });
+  const trainer = await openTrainer(config, { W0: options.W0 });
   const backend = trainer.session.backend;
   try {
     const shape = [config.nInstances, config.nFeatures, config.nHidden];

@@ -1,9 +1,15 @@
 /**
- * Backend registry and selection. `auto` picks the fastest backend that supports the
- * problem (wasm SIMD when available; the reference for hidden noise or without wasm).
+ * Backend registry and selection, the layer above core that hands the trainer its backend
+ * (core never imports the kernels). `auto` picks the fastest backend that supports the
+ * problem (wasm SIMD when available; the reference for what the kernels lack or without wasm).
+ *
+ * @example
+ *   const trainer = await openTrainer(parseConfig({ nFeatures: 8, nHidden: 16, steps: 100 }));
+ *   trainer.advance(100);
  */
-import type { BackendChoice } from '../core/config.js';
+import type { BackendChoice, TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
+import { createTrainer, hasNoise, problemOf, type Trainer } from '../core/train.js';
 import type { Backend, BackendName, Problem } from './backend.js';
 import { referenceBackend } from './reference.js';
 import { createWasmBackend } from './wasm.js';
@@ -27,8 +33,24 @@ export async function selectBackend(choice: BackendChoice, problem: Problem, wit
     }
     if (backend.supports(problem, withNoise)) return backend;
     if (choice !== 'auto') {
-      throw new UserError(`invalid backend (--backend): "${name}" does not support this configuration${withNoise ? ' (hidden noise needs --backend reference)' : ''}`);
+      throw new UserError(`invalid backend (--backend): "${name}" does not support this configuration (${unsupportedReason(problem, withNoise)}; --backend reference runs it)`);
     }
   }
   return referenceBackend;
+}
+
+/** A trainer for `config` on the backend `config.backend` selects (or `options.backend`). */
+export async function openTrainer(config: TrainConfig, options: { W0?: Float32Array; backend?: Backend } = {}): Promise<Trainer> {
+  const backend = options.backend ?? (await selectBackend(config.backend, problemOf(config), hasNoise(config)));
+  return createTrainer(config, { ...options, backend });
+}
+
+/** What in a problem the kernels lack, for the error message. */
+function unsupportedReason(p: Problem, withNoise: boolean): string {
+  if (withNoise) return 'hidden noise';
+  if (!p.benefit) return 'the feature-benefit force switched off';
+  if (p.data !== 'onehot') return 'general batches';
+  if (p.hidden !== 'linear') return `the ${p.hidden} hidden layer`;
+  if (p.untied) return 'untied weights';
+  return 'this problem';
 }

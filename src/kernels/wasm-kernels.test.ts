@@ -1,9 +1,9 @@
-// Each wasm kernel against the float64 reference (reference-impl.ts, optimizers.ts) on random
+// Each wasm kernel against the float64 reference (src/core/model.ts, optimizers.ts) on random
 // inputs of awkward sizes: n and m not multiples of the SIMD width or the 4×2 blocks, n = 1, m = 1.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers.js';
 import { createStreams, type RandomStream } from '../core/rng.js';
-import { coefficients, gram, matmul } from './reference-impl.js';
+import { addL1Subgradient, coefficients, gram, matmul } from '../core/model.js';
 import { DENSE_SHARE, HYPER_OFFSET, KERNEL_OPTIMIZERS, ROW_STATS, loadKernels, instantiate, type KernelExports } from './wasm-module.js';
 
 const SIZES: [number, number][] = [[1, 1], [1, 7], [5, 1], [3, 5], [6, 9], [13, 33], [17, 64], [32, 30]];
@@ -276,7 +276,10 @@ describe('wasm optimizer updates', () => {
 
     const W64 = Float64Array.from(w);
     const state = [Float64Array.from(s1), Float64Array.from(s2)].slice(0, opt.stateSlots);
-    opt.update(W64, Float64Array.from(d), state, t, hyper);
+    // the wasm update adds λ sign(W) itself (fused); the core optimizers get it in the gradient
+    const d64 = Float64Array.from(d);
+    if (!opt.proximal) addL1Subgradient(d64, W64, hyper.lambda);
+    opt.update(W64, d64, state, t, hyper);
     // float32 rounding of each term, relative to the terms' magnitudes (m1 may cancel)
     const sign = (x: number) => Math.sign(x);
     const gAbs = (k: number) => Math.abs(d[k]) + hyper.lambda * Math.abs(sign(w[k]));

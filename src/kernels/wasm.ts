@@ -144,6 +144,10 @@ class WasmSession implements Session {
     return this.W;
   }
 
+  decoderWeights(): null {
+    return null; // tied weights only (supports() refuses untied problems)
+  }
+
   setWeights(W: FloatArray): void {
     if (W.length !== this.size) {
       throw new RangeError(`setWeights: expected ${this.size} values [${this.p.nInstances}, ${this.p.nFeatures}, ${this.p.nHidden}], got ${W.length}`);
@@ -154,7 +158,8 @@ class WasmSession implements Session {
     this.stepCount = 0;
   }
 
-  step(noise: Float64Array | null, withForces: boolean): StepStats {
+  step(noise: Float64Array | null, withForces: boolean, X?: Float32Array | null): StepStats {
+    if (X) throw new Error('wasm backend: general batches are not supported yet (use the reference backend)');
     if (noise) throw new Error('wasm backend: hidden-layer noise is not supported (use the reference backend)');
     const t = this.stepCount + 1;
     this.command(CMD_STEP, withForces, t);
@@ -202,9 +207,11 @@ export async function createWasmBackend(): Promise<Backend | null> {
   const spawner = kernels.shared ? await loadSpawner() : null;
   return {
     name: 'wasm',
-    // hidden-layer noise and the benefit-off ablation stay with the reference (SCIENCE.md §6 E);
+    // hidden-layer noise, the benefit-off ablation and the general model (batches, other
+    // hidden layers, untied weights) stay with the reference (SCIENCE.md §6 E, §8);
     // an optimizer is supported exactly when the kernels define its id (assembly/control.ts OPT_*)
-    supports: (problem, withNoise) => !withNoise && problem.benefit && Object.hasOwn(KERNEL_OPTIMIZERS, problem.optimizer),
+    supports: (problem, withNoise) =>
+      !withNoise && problem.benefit && problem.data === 'onehot' && problem.hidden === 'linear' && !problem.untied && Object.hasOwn(KERNEL_OPTIMIZERS, problem.optimizer),
     createSession: (problem, W0) => new WasmSession(kernels, spawner, problem, W0),
   };
 }

@@ -144,7 +144,7 @@ async function main() {
     // the config, set through the controls
     await type(page, 'n', RUN.n);
     await type(page, 'm', RUN.m);
-    await page.selectOption('#ctl-optimizer', RUN.optimizer);
+    await page.selectOption('#ctl-opt', RUN.optimizer);
     await type(page, 'lr', RUN.lr);
     await type(page, 'lambda', RUN.lambda);
     await type(page, 'seed', RUN.seed);
@@ -224,7 +224,7 @@ async function main() {
     shared.on('pageerror', (e) => problems.push(`page error (shared URL): ${e.message}`));
     await shared.goto(`${url}?n=12&m=20&opt=adam&seed=4&feature=3`);
     await waitForStep(shared, 0, 20_000);
-    check((await shared.inputValue('#ctl-n')) === '12' && (await shared.inputValue('#ctl-optimizer')) === 'adam' && (await shared.inputValue('#ctl-feature')) === '3', 'a shared URL restores the controls');
+    check((await shared.inputValue('#ctl-n')) === '12' && (await shared.inputValue('#ctl-opt')) === 'adam' && (await shared.inputValue('#ctl-feature')) === '3', 'a shared URL restores the controls');
     await shared.close();
 
     check(problems.length === 0, 'no console errors, page errors or failed requests', problems.join(' | '));

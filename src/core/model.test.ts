@@ -1,8 +1,8 @@
-// Gradient checks: the closed-form gradient of SCIENCE.md §2 (and its hidden-noise form)
+// Gradient checks: the closed-form gradient of SCIENCE.md §2 (and its hidden-noise form), one-hot path of model.ts,
 // against central finite differences of the loss, all in float64.
 import { describe, expect, it } from 'vitest';
-import { createStreams } from '../core/rng.js';
-import { addRankOne, coefficients, gram, l1, matmul, noisyCoefficients } from './reference-impl.js';
+import { createStreams } from './rng.js';
+import { addRankOne, coefficients, gram, l1, matmul, noisyCoefficients } from './model.js';
 
 function randomW(n: number, m: number, seed: number, scale = 1): Float64Array {
   const [s] = createStreams(seed, 1);
