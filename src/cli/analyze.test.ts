@@ -20,6 +20,7 @@ function handBuiltRun(): string {
   writer.writeConfig({ tool: 'incidental', version: '0.0.0', createdAt: '', config: parseConfig({ nFeatures: 3, nHidden: 4 }), init: 'seed', backend: 'reference', dtype: 'float64' });
   writeWeights(join(dir, 'W0.npy'), W0, [1, 3, 4]);
   writeWeights(join(dir, 'W.npy'), W, [1, 3, 4]);
+  writer.writeSummary({ status: 'finished', steps: 100, finalLoss: [0], wallTimeSeconds: 1, stepsPerSecond: 100, backend: 'reference', threads: 1, oneHotFeatures: [3], nFeatures: 3 });
   return dir;
 }
 
@@ -75,6 +76,6 @@ describe('incidental analyze', () => {
     expect(one.stderr).toMatch(/invalid --band: expected two numbers/);
     const missing = await runCapture(['analyze', join(dir, 'nope')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/is not a finished run: config\.json is missing/);
+    expect(missing.stderr).toMatch(/no such run directory: .*nope\n$/);
   });
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import { analyzeRun, DEFAULT_BAND, type Aggregate, type RunAnalysis } from '../analysis/neurons.js';
-import { readRun, writeFileAtomic, type RunData } from '../io/run-dir.js';
+import { readRun } from '../io/read-run.js';
+import { writeFileAtomic, type RunData } from '../io/run-dir.js';
 import { VERSION } from '../version.js';
 import { parseNumberList } from './options.js';
 
@@ -21,14 +22,29 @@ export function register(program: Command): void {
     .option('--no-correlation-matrix', 'skip the n×n W0·Wᵀ matrix (O(n²m); its diagonal and off-diagonal means are kept)')
     .action((dir: string, opts: { band: number[]; json?: boolean; correlationMatrix: boolean }) => {
       if (opts.band.length !== 2) throw new UserError(`invalid --band: expected two numbers low,high (got "${opts.band.join(',')}")`);
-      const run = readRun(dir);
-      if (run.summary && run.summary.status === 'diverged') throw new UserError(`${dir}: the run diverged; there are no final weights to analyze`);
+      const run = readRun(dir, { requireSummary: true });
+      if (run.summary?.status === 'diverged') throw new UserError(`${dir}: the run diverged; there are no final weights to analyze`);
+      checkFinite(run);
       const analysis = analyzeRun(run, { band: [opts.band[0], opts.band[1]], fullCorrelation: opts.correlationMatrix });
       const json = analysisJson(run, analysis);
       writeFileAtomic(join(dir, 'analysis.json'), json + '\n');
       if (opts.json) process.stdout.write(json + '\n');
       else process.stdout.write(formatAnalysis(run, analysis) + `\nwrote ${join(dir, 'analysis.json')}\n`);
     });
+}
+
+/** Non-finite weights would make every count meaningless: refuse them, naming the first. */
+function checkFinite(run: RunData): void {
+  const [, n, m] = run.shape;
+  for (const [name, W] of [['W0.npy', run.W0], ['W.npy', run.W]] as const) {
+    for (let i = 0; i < W.length; i++) {
+      if (!Number.isFinite(W[i])) {
+        const inst = Math.floor(i / (n * m));
+        const row = Math.floor((i % (n * m)) / m);
+        throw new UserError(`${run.dir}/${name} holds ${W[i]} at [${inst}, ${row}, ${i % m}] (instance, feature, neuron); refusing to analyze non-finite weights`);
+      }
+    }
+  }
 }
 
 /** The analysis plus where it came from; typed arrays become plain arrays, NaN becomes null. */

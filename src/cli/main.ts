@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
+import { fsUserError } from '../io/fs-errors.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands.js';
 
@@ -34,9 +35,10 @@ function reportError(err: unknown): number {
     process.stderr.write(`incidental: ${err.message}\n`);
     return 2;
   }
-  if (err instanceof Error && (err as NodeJS.ErrnoException).code && (err as NodeJS.ErrnoException).path) {
-    const e = err as NodeJS.ErrnoException;
-    process.stderr.write(`incidental: ${e.code === 'ENOENT' ? 'no such file' : e.code} ${e.path}\n`);
+  // a file-system failure no command translated (a full disk, a read-only directory): still one line
+  const fsError = fsUserError(err, (err as NodeJS.ErrnoException | null)?.path ?? 'file system');
+  if (fsError instanceof UserError) {
+    process.stderr.write(`incidental: ${fsError.message}\n`);
     return 2;
   }
   process.stderr.write(`incidental: internal error (please report it):\n${err instanceof Error ? err.stack : String(err)}\n`);

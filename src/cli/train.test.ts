@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeNpy, encodeNpy } from '../io/npy.js';
-import { readRun } from '../io/run-dir.js';
+import { readRun } from '../io/read-run.js';
 import { runCapture } from './test-helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'incidental-train-'));
@@ -150,10 +150,11 @@ describe('Ctrl-C', () => {
     });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
-    // wait until training has recorded something, then interrupt
+    // wait until training has recorded something (in the staging directory beside --out), then interrupt
+    const staged = join(`${out}.incomplete-${child.pid}`, 'metrics.jsonl');
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
-        if (existsSync(join(out, 'metrics.jsonl')) && readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').length > 3) {
+        if (existsSync(staged) && readFileSync(staged, 'utf8').split('\n').length > 3) {
           clearInterval(timer);
           resolve();
         }

@@ -1,13 +1,15 @@
 /**
  * `incidental train`: trains nInstances models and writes a run directory
- * (src/io/train-to-dir.ts). Metrics are appended as they are recorded, so a divergence
- * or Ctrl-C keeps everything computed so far.
+ * (src/io/train-to-dir.ts). The run is staged beside --out and renamed into place when it
+ * ends, so --out holds either its old contents or the whole new run; a non-empty --out is
+ * refused unless --force. Metrics are appended as they are recorded, so a divergence,
+ * Ctrl-C or SIGTERM keeps everything computed so far (exit 130 / 143).
  */
 import type { Command } from 'commander';
 import { CONFIG_FIELDS, CONFIG_KEYS, parseConfig, type ConfigField, type TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { readWeights } from '../io/run-dir.js';
-import { trainToDir } from '../io/train-to-dir.js';
+import { trainIntoRunDir } from '../io/train-to-dir.js';
 import { parseNumber } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -48,16 +50,17 @@ export function register(program: Command): void {
     .description('train the toy model and write a run directory (config.json, W0.npy, W.npy, metrics.jsonl, summary.json)')
     .requiredOption('--out <dir>', 'output run directory')
     .option('--init <file.npy>', 'start from these weights, shape (instances, n, m) or (n, m)')
+    .option('--force', 'replace a non-empty --out whole (default: refuse it)')
     .option('--quiet', 'no progress output');
   addTrainOptions(cmd);
   cmd.action(async (opts: Record<string, unknown>) => {
     const config = configFromOptions(opts);
-    await trainCommand(config, String(opts.out), opts.init as string | undefined, Boolean(opts.quiet));
+    await trainCommand(config, String(opts.out), opts.init as string | undefined, Boolean(opts.quiet), Boolean(opts.force));
   });
 }
 
 function loadInit(path: string, c: TrainConfig): Float32Array {
-  const { data, shape } = readWeights(path);
+  const { data, shape } = readWeights(path, `--init ${path}`);
   const want = [c.nInstances, c.nFeatures, c.nHidden];
   const ok = shape.join() === want.join() || (c.nInstances === 1 && shape.join() === want.slice(1).join());
   if (!ok) throw new UserError(`invalid --init: ${path} has shape (${shape.join(', ')}), expected (${want.join(', ')})`);
@@ -67,19 +70,25 @@ function loadInit(path: string, c: TrainConfig): Float32Array {
   return data;
 }
 
-export async function trainCommand(config: TrainConfig, out: string, initPath: string | undefined, quiet: boolean): Promise<void> {
+/** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+export async function trainCommand(config: TrainConfig, out: string, initPath: string | undefined, quiet: boolean, force = false): Promise<void> {
   const W0 = initPath ? loadInit(initPath, config) : undefined;
-  let interrupted = false;
-  const onSigint = () => (interrupted = true);
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSigint = () => (stoppedBy ??= 'SIGINT');
+  const onSigterm = () => (stoppedBy ??= 'SIGTERM');
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   const progress = quiet ? null : createProgress(config.steps, 'train');
   const started = performance.now();
-  let result: Awaited<ReturnType<typeof trainToDir>>;
+  let result: Awaited<ReturnType<typeof trainIntoRunDir>>;
   try {
-    result = await trainToDir(config, out, {
+    result = await trainIntoRunDir(config, out, {
+      force,
       W0,
       init: initPath,
-      shouldStop: () => interrupted,
+      shouldStop: () => stoppedBy !== null,
       onProgress: (done, loss) => {
         const rate = done / ((performance.now() - started) / 1000);
         progress?.update(done, { loss: loss.toPrecision(4), 'steps/s': rate.toFixed(1) });
@@ -88,12 +97,14 @@ export async function trainCommand(config: TrainConfig, out: string, initPath: s
   } finally {
     progress?.stop();
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigterm);
   }
   const { summary, divergence } = result;
   if (divergence) throw new UserError(`${divergence.message}; metrics recorded before it are kept in ${out}`);
   if (summary.status === 'interrupted') {
-    process.stderr.write(`incidental: interrupted at step ${summary.steps}; weights and metrics so far are in ${out}\n`);
-    process.exitCode = 130;
+    const signal = stoppedBy ?? 'SIGINT';
+    process.stderr.write(`incidental: interrupted at step ${summary.steps} (${signal}); weights and metrics so far are in ${out}\n`);
+    process.exitCode = SIGNAL_EXIT[signal];
     return;
   }
   if (!quiet) {

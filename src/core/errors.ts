@@ -22,18 +22,18 @@ export class ConfigError extends UserError {
   }
 }
 
-/** Training produced a NaN or Inf; `step` is the first step whose loss was not finite. */
+/**
+ * Training produced a NaN or Inf; `step` is the first step whose loss was not finite and
+ * `cause` names the likely culprit (src/core/divergence.ts).
+ */
 export class DivergenceError extends UserError {
   override name = 'DivergenceError';
   constructor(
     readonly step: number,
     readonly instance: number,
-    readonly lr: number,
+    readonly likelyCause: string,
   ) {
-    super(
-      `training diverged at step ${step} (instance ${instance}: loss is not finite); ` +
-        `try a smaller learning rate than ${lr}, e.g. --lr ${lr / 10}`,
-    );
+    super(`training diverged at step ${step} (instance ${instance}: loss is not finite); likely cause: ${likelyCause}`);
   }
 }
 

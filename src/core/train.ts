@@ -2,7 +2,9 @@
  * The training loop, backend-agnostic and free of I/O so the CLI, the reproduce runner
  * and the explorer's Web Worker share it. A `Trainer` advances in chunks (`advance`), records
  * snapshots every `snapshotEvery` steps (and the first and last), and stops with a
- * DivergenceError naming the step when a loss turns NaN/Inf, keeping what was recorded.
+ * DivergenceError naming the step when a loss turns NaN/Inf. It keeps no history: each
+ * `advance` hands its snapshots to the caller (who streams them to disk), and after a
+ * divergence `takeRecorded()` returns the ones that chunk recorded before it.
  * The trainer receives its backend: core never imports the kernels (the caller picks one,
  * e.g. src/kernels/select.ts `openTrainer`).
  *
@@ -12,6 +14,7 @@
  *   const final = trainer.finish();
  */
 import type { TrainConfig } from './config.js';
+import { divergenceCause } from './divergence.js';
 import { DivergenceError } from './errors.js';
 import { createNoiseStreams, initWeights } from './init.js';
 import { mean, weightMetrics } from './metrics.js';
@@ -57,7 +60,9 @@ export function problemOf(c: TrainConfig, threads = c.threads): Problem {
 export const hasNoise = (c: TrainConfig) => c.noise !== 'none' && c.noiseStd > 0;
 
 export class Trainer {
-  readonly snapshots: Snapshot[] = [];
+  /** the most recent snapshot (the only one kept: memory stays bounded however long the run) */
+  lastSnapshot: Snapshot | null = null;
+  private pending: Snapshot[] = [];
   private readonly noise: Float64Array | null;
   private readonly noiseStreams: RandomStream[];
   private readonly started = now();
@@ -67,6 +72,8 @@ export class Trainer {
     readonly session: Session,
     /** Float32Array [nInstances, n, m], the weights training started from. */
     readonly W0: Float32Array,
+    /** started from --init weights rather than the seed's draw (for naming a divergence's cause) */
+    readonly initFromFile = false,
   ) {
     this.noise = hasNoise(config) ? new Float64Array(config.nInstances * config.nHidden) : null;
     this.noiseStreams = this.noise ? createNoiseStreams(config.seed, config.nInstances) : [];
@@ -80,9 +87,11 @@ export class Trainer {
     return this.step >= this.config.steps;
   }
 
-  /** Runs up to `count` steps (not past config.steps); returns the snapshots recorded. */
+  /**
+   * Runs up to `count` steps (not past config.steps); returns the snapshots recorded. On a
+   * DivergenceError the snapshots recorded before it stay available through takeRecorded().
+   */
   advance(count: number): Snapshot[] {
-    const recorded: Snapshot[] = [];
     const end = Math.min(this.config.steps, this.step + count);
     const { snapshotEvery, nInstances, nHidden, noiseStd } = this.config;
     while (this.step < end) {
@@ -95,19 +104,28 @@ export class Trainer {
       }
       const stats = this.session.step(this.noise, record);
       this.checkFinite(stats, t);
-      if (metrics) recorded.push(this.record(t, stats, metrics));
+      if (metrics) this.record(t, stats, metrics);
     }
-    return recorded;
+    return this.takeRecorded();
+  }
+
+  /** Snapshots recorded and not yet handed out (after a divergence: those before it). */
+  takeRecorded(): Snapshot[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
   }
 
   /** Evaluates the final weights and records the last snapshot (once). */
   finish(): Snapshot {
-    const last = this.snapshots[this.snapshots.length - 1];
+    const last = this.lastSnapshot;
     if (last && last.step === this.step) return last;
     const metrics = this.measureWeights();
     const stats = this.session.evaluate();
     this.checkFinite(stats, this.step);
-    return this.record(this.step, stats, metrics);
+    const snap = this.record(this.step, stats, metrics);
+    this.pending = this.pending.filter((s) => s !== snap);
+    return snap;
   }
 
   /** Current weights as a fresh Float32Array [nInstances, n, m]. */
@@ -122,7 +140,7 @@ export class Trainer {
 
   private checkFinite(stats: StepStats, t: number): void {
     for (let i = 0; i < stats.loss.length; i++) {
-      if (!Number.isFinite(stats.loss[i])) throw new DivergenceError(t, i, this.config.lr);
+      if (!Number.isFinite(stats.loss[i])) throw new DivergenceError(t, i, divergenceCause(this.config, t, this.initFromFile));
     }
   }
 
@@ -142,7 +160,8 @@ export class Trainer {
       nonzeroMean: mean(w.nonzero),
       fourthMean: mean(w.fourth),
     };
-    this.snapshots.push(snap);
+    this.pending.push(snap);
+    this.lastSnapshot = snap;
     return snap;
   }
 }
@@ -150,7 +169,7 @@ export class Trainer {
 /** Builds a trainer on the given backend; draws W0 from the seed unless given. */
 export function createTrainer(config: TrainConfig, options: { backend: Backend; W0?: Float32Array }): Trainer {
   const W0 = options.W0 ?? initWeights(config);
-  return new Trainer(config, options.backend.createSession(problemOf(config), W0), W0);
+  return new Trainer(config, options.backend.createSession(problemOf(config), W0), W0, options.W0 !== undefined);
 }
 
 function now(): number {

@@ -12,9 +12,8 @@ const STEPS = 240;
 async function cliRun(s: ExplorerState) {
   const config = parseConfig({ ...trainConfigOf(s), steps: STEPS, snapshotEvery: 1 });
   const trainer = await openTrainer(config);
-  trainer.advance(STEPS);
-  trainer.finish();
-  return { W: trainer.weights(), snapshots: trainer.snapshots };
+  const snapshots = [...trainer.advance(STEPS), trainer.finish()];
+  return { W: trainer.weights(), snapshots };
 }
 
 /** What the explorer's worker and page do: chunks of uneven sizes (0: a pause), points kept by SeriesHistory. */
@@ -29,7 +28,7 @@ async function explorerRun(s: ExplorerState, sizes: number[]) {
     series.push(r.points);
     W = r.W;
     expect(r.points[r.points.length - 1].step).toBe(trainer.step);
-    expect(trainer.snapshots.length).toBe(0); // the trainer's own list stays empty
+    expect(trainer.takeRecorded()).toEqual([]); // the trainer keeps no history of its own
   }
   return { W, points: series.all };
 }

@@ -39,8 +39,6 @@ export function trainChunk(trainer: Trainer, count: number, stopAt: number, budg
   // the frame's own step: finish() evaluates the current weights without updating them
   const W = trainer.weights();
   points.push(pointOf(trainer.finish(), countsOf(W, I, n, m)));
-  // the page keeps its own bounded history; without this the trainer's list grows forever
-  trainer.snapshots.length = 0;
   return { W, points };
 }
 

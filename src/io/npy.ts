@@ -44,10 +44,20 @@ export function encodeNpy(data: Float32Array | Float64Array | Int32Array, shape:
   return out;
 }
 
-/** Parses `.npy` bytes; `source` names the file in error messages. */
+/** Largest .npy file read (2 GiB): past it a typed array would not hold the data anyway. */
+export const NPY_MAX_BYTES = 2 * 2 ** 30;
+
+/**
+ * Parses `.npy` bytes; `source` names the file in error messages. Every malformed input
+ * (wrong magic, a truncated header or body, a header that is not the dict numpy writes,
+ * duplicate or missing keys, a shape that does not fit the bytes) is a one-line UserError,
+ * and nothing is allocated beyond the bytes given.
+ */
 export function decodeNpy(bytes: Uint8Array, source = 'npy data'): NpyArray {
+  const bad = (why: string) => new UserError(`${source}: ${why}`);
+  if (bytes.byteLength < 10) throw bad(`not a .npy file (${bytes.byteLength} bytes, too short for a header)`);
   for (let i = 0; i < MAGIC.length; i++) {
-    if (bytes[i] !== MAGIC[i]) throw new UserError(`${source}: not a .npy file (bad magic bytes)`);
+    if (bytes[i] !== MAGIC[i]) throw bad('not a .npy file (bad magic bytes)');
   }
   const major = bytes[6];
   let headerLen: number;
@@ -57,37 +67,119 @@ export function decodeNpy(bytes: Uint8Array, source = 'npy data'): NpyArray {
     headerLen = view.getUint16(8, true);
     offset = 10;
   } else if (major === 2 || major === 3) {
+    if (bytes.byteLength < 12) throw bad('truncated .npy header');
     headerLen = view.getUint32(8, true);
     offset = 12;
   } else {
-    throw new UserError(`${source}: unsupported .npy format version ${major}`);
+    throw bad(`unsupported .npy format version ${major}`);
   }
-  const header = new TextDecoder('latin1').decode(bytes.subarray(offset, offset + headerLen));
-  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new UserError(`${source}: malformed .npy header ${JSON.stringify(header.trim())}`);
-  }
-  if (fortran === 'True') throw new UserError(`${source}: Fortran-order arrays are not supported; save with np.ascontiguousarray`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const start = offset + headerLen;
+  if (offset + headerLen > bytes.byteLength) throw bad(`truncated .npy header (says ${headerLen} bytes, file has ${bytes.byteLength - offset})`);
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(offset, offset + headerLen));
+  const fields = parseHeader(header, bad);
+  const descr = fields.descr;
+  const shape = fields.shape;
+  if (fields.fortran_order === true) throw bad('Fortran-order arrays are not supported; save with np.ascontiguousarray');
   const itemSize = descr === '<f4' || descr === '<i4' ? 4 : descr === '<f8' ? 8 : 0;
-  if (itemSize === 0) {
-    throw new UserError(`${source}: dtype ${descr} is not supported (use little-endian float32 or float64)`);
-  }
-  if (bytes.byteLength - start < count * itemSize) {
-    throw new UserError(`${source}: truncated: shape (${shape.join(', ')}) needs ${count * itemSize} bytes, file has ${bytes.byteLength - start}`);
+  if (itemSize === 0) throw bad(`dtype ${descr} is not supported (use little-endian float32 or float64)`);
+  const start = offset + headerLen;
+  const available = bytes.byteLength - start;
+  // compare in floating point, dimension by dimension: a shape like (2**40, 2**40) must not overflow into a small count
+  let count = 1;
+  for (const d of shape) count *= d;
+  if (count * itemSize > available) {
+    throw bad(`truncated: shape (${shape.join(', ')}) needs ${count * itemSize} bytes, file has ${available}`);
   }
   const body = bytes.slice(start, start + count * itemSize); // copy: aligned and detached from the file buffer
   const data =
     descr === '<f4' ? new Float32Array(body.buffer) : descr === '<f8' ? new Float64Array(body.buffer) : new Int32Array(body.buffer);
   return { data, shape, dtype: descr as NpyDtype };
+}
+
+interface HeaderFields {
+  descr: string;
+  fortran_order: boolean;
+  shape: number[];
+}
+
+/**
+ * The header dict, read strictly: `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`
+ * with any spacing, either quote, and exactly these three keys. numpy evaluates the header
+ * as a Python literal, so a repeated key silently takes its last value there; it is refused
+ * here rather than guessed.
+ */
+function parseHeader(text: string, bad: (why: string) => Error): HeaderFields {
+  const shown = JSON.stringify(text.trim().slice(0, 120));
+  const malformed = (why: string) => bad(`malformed .npy header (${why}): ${shown}`);
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  const expect = (ch: string) => {
+    ws();
+    if (text[i] !== ch) throw malformed(`expected "${ch}" at ${i}`);
+    i++;
+  };
+  const str = (): string => {
+    ws();
+    const q = text[i];
+    if (q !== "'" && q !== '"') throw malformed(`expected a quoted string at ${i}`);
+    const end = text.indexOf(q, i + 1);
+    if (end < 0) throw malformed('unterminated string');
+    const v = text.slice(i + 1, end);
+    i = end + 1;
+    return v;
+  };
+  const value = (key: string): string | boolean | number[] => {
+    ws();
+    if (key === 'fortran_order') {
+      for (const [word, v] of [['True', true], ['False', false]] as const) {
+        if (text.startsWith(word, i)) {
+          i += word.length;
+          return v;
+        }
+      }
+      throw malformed('fortran_order must be True or False');
+    }
+    if (key === 'descr') return str();
+    expect('(');
+    const dims: number[] = [];
+    for (;;) {
+      ws();
+      if (text[i] === ')') break;
+      const m = /^\d+/.exec(text.slice(i, i + 32));
+      if (!m) throw malformed(`expected a dimension at ${i}`);
+      const d = Number(m[0]);
+      if (!Number.isSafeInteger(d)) throw malformed(`dimension ${m[0]} is too large`);
+      dims.push(d);
+      i += m[0].length;
+      ws();
+      if (text[i] === ',') i++;
+      else if (text[i] !== ')') throw malformed(`expected "," or ")" at ${i}`);
+    }
+    i++;
+    return dims;
+  };
+  const out: Record<string, unknown> = {};
+  expect('{');
+  for (;;) {
+    ws();
+    if (text[i] === '}') break;
+    const key = str();
+    if (key !== 'descr' && key !== 'fortran_order' && key !== 'shape') throw malformed(`unexpected key '${key}'`);
+    if (key in out) throw malformed(`duplicate key '${key}'; numpy would silently use the last one`);
+    expect(':');
+    out[key] = value(key);
+    ws();
+    if (text[i] === ',') i++;
+    else if (text[i] !== '}') throw malformed(`expected "," or "}" at ${i}`);
+  }
+  i++;
+  ws();
+  if (i !== text.length) throw malformed('text after the closing "}"');
+  for (const key of ['descr', 'fortran_order', 'shape']) {
+    if (!(key in out)) throw malformed(`missing key '${key}'`);
+  }
+  return out as unknown as HeaderFields;
 }
 
 function isLittleEndian(): boolean {

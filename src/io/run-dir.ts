@@ -1,21 +1,30 @@
 /**
  * A run directory, the unit every command reads and writes:
- *   config.json    { tool, version, createdAt, config: TrainConfig, init, backend, dtype }
+ *   config.json    { tool, version, createdAt, runId, config: TrainConfig, init, backend, dtype }
  *   W0.npy, W.npy  float32 (nInstances, nFeatures, nHidden), little-endian, C order
  *   metrics.jsonl  one Snapshot per line, appended as training goes
- *   summary.json   RunSummary
+ *   summary.json   RunSummary (written last; carries the same runId as config.json)
+ *
+ * Writers stage the whole directory and rename it into place (src/io/staged-dir.ts).
+ * `readRun` checks that the files belong together (the same runId, shapes that match the
+ * config, a summary whose status says how the run ended) and refuses anything else with
+ * one line naming the file, so a damaged or mixed directory is never analyzed.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainConfig } from '../core/config.js';
+import { parseConfig, type TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import type { Snapshot } from '../core/train.js';
-import { decodeNpy, encodeNpy } from './npy.js';
+import { fsUserError } from './fs-errors.js';
+import { decodeNpy, encodeNpy, NPY_MAX_BYTES } from './npy.js';
 
 export interface RunConfigFile {
   tool: 'incidental';
   version: string;
   createdAt: string;
+  /** random id shared with summary.json: both files come from the same run */
+  runId?: string;
   config: TrainConfig;
   /** "seed" or the path of the .npy the weights were loaded from */
   init: string;
@@ -25,6 +34,8 @@ export interface RunConfigFile {
 
 export interface RunSummary {
   status: 'finished' | 'diverged' | 'interrupted';
+  /** the runId of config.json */
+  runId?: string;
   error?: string;
   steps: number;
   finalLoss: number[];
@@ -48,22 +59,75 @@ export interface RunData {
   summary: RunSummary | null;
 }
 
-/** Writes atomically (temp file + rename) so an interrupted write never leaves half a file. */
+export const RUN_STATUSES: ReadonlyArray<RunSummary['status']> = ['finished', 'diverged', 'interrupted'];
+
+/** 16 random hex digits identifying one run's files. */
+export function newRunId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/**
+ * Writes atomically (temp file + rename) so an interrupted write never leaves half a file;
+ * on a failure (a full disk) the temp file is removed, the old file is untouched, and the
+ * error is one line naming the path.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw fsUserError(err, `writing ${path}`);
+  }
 }
 
 export function writeWeights(path: string, W: Float32Array, shape: readonly number[]): void {
   writeFileAtomic(path, encodeNpy(W, shape));
 }
 
-export function readWeights(path: string): { data: Float32Array; shape: number[] } {
-  if (!existsSync(path)) throw new UserError(`no such file: ${path}`);
-  const arr = decodeNpy(new Uint8Array(readFileSync(path)), path);
+/**
+ * Reads a float32/float64 .npy as Float32Array. Refuses, in one line, what is not a regular
+ * file (a directory, a device such as /dev/zero, a FIFO) and files over NPY_MAX_BYTES,
+ * before reading anything.
+ */
+export function readWeights(path: string, what = path): { data: Float32Array; shape: number[] } {
+  const bytes = readRegularFile(path, what, NPY_MAX_BYTES);
+  const arr = decodeNpy(bytes, what);
   const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data);
   return { data, shape: arr.shape };
+}
+
+/** The bytes of a regular file of at most `maxBytes`; anything else is a one-line UserError. */
+export function readRegularFile(path: string, what = path, maxBytes = NPY_MAX_BYTES): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`no such file: ${what}`);
+    throw fsUserError(err, `cannot read ${what}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UserError(`${what} is a directory, not a file`);
+    if (!st.isFile()) throw new UserError(`${what} is not a regular file (a device, pipe or socket cannot be read as data)`);
+    if (st.size > maxBytes) {
+      throw new UserError(`${what} is ${(st.size / 2 ** 30).toFixed(2)} GiB, over the ${(maxBytes / 2 ** 30).toFixed(0)} GiB this reader accepts`);
+    }
+    const out = new Uint8Array(st.size);
+    let at = 0;
+    while (at < out.length) {
+      const n = readSync(fd, out, at, out.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return at === out.length ? out : out.subarray(0, at);
+  } catch (err) {
+    throw fsUserError(err, `cannot read ${what}`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class RunWriter {
@@ -74,35 +138,15 @@ export class RunWriter {
   writeConfig(meta: RunConfigFile): void {
     writeFileAtomic(join(this.dir, 'config.json'), JSON.stringify(meta, null, 2) + '\n');
   }
+  /** One append for a whole chunk of snapshots (nothing is written for none). */
+  appendSnapshots(list: readonly Snapshot[]): void {
+    if (list.length === 0) return;
+    appendFileSync(join(this.dir, 'metrics.jsonl'), list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  }
   appendSnapshot(s: Snapshot): void {
-    appendFileSync(join(this.dir, 'metrics.jsonl'), JSON.stringify(s) + '\n');
+    this.appendSnapshots([s]);
   }
   writeSummary(s: RunSummary): void {
     writeFileAtomic(join(this.dir, 'summary.json'), JSON.stringify(s, null, 2) + '\n');
   }
-}
-
-/** Reads a run directory written by `incidental train`; errors name the missing file. */
-export function readRun(dir: string): RunData {
-  const need = (f: string) => {
-    const p = join(dir, f);
-    if (!existsSync(p)) throw new UserError(`${dir} is not a finished run: ${f} is missing`);
-    return p;
-  };
-  const meta = JSON.parse(readFileSync(need('config.json'), 'utf8')) as RunConfigFile;
-  const W0 = readWeights(need('W0.npy'));
-  const W = readWeights(need('W.npy'));
-  if (W0.shape.length !== 3 || W.shape.join() !== W0.shape.join()) {
-    throw new UserError(`${dir}: W0.npy (${W0.shape}) and W.npy (${W.shape}) must have the same 3-d shape`);
-  }
-  const mPath = join(dir, 'metrics.jsonl');
-  const snapshots = existsSync(mPath)
-    ? readFileSync(mPath, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as Snapshot)
-    : [];
-  const sPath = join(dir, 'summary.json');
-  const summary = existsSync(sPath) ? (JSON.parse(readFileSync(sPath, 'utf8')) as RunSummary) : null;
-  return { dir, meta, shape: W.shape as [number, number, number], W0: W0.data, W: W.data, snapshots, summary };
 }

@@ -1,16 +1,22 @@
 /**
  * Trains one config into a run directory (src/io/run-dir.ts), the loop shared by
- * `incidental train` and `incidental reproduce`: config.json and W0.npy first, snapshots
- * appended as they are recorded, then W.npy and summary.json. Advances in chunks of about
- * 0.2 s and yields between them, so progress shows and a stop request (Ctrl-C, an abort)
- * is seen; a divergence or a stop keeps everything recorded so far.
+ * `incidental train` and `incidental reproduce`: config.json and W0.npy first, each chunk's
+ * snapshots appended to metrics.jsonl as soon as they are recorded (none are kept in
+ * memory), then W.npy and summary.json. Advances in chunks of about 0.2 s and yields
+ * between them, so progress shows and a stop request (Ctrl-C, SIGTERM, an abort) is seen;
+ * a divergence or a stop keeps everything recorded so far.
+ *
+ * `trainIntoRunDir` wraps it in a staged directory (src/io/staged-dir.ts): the run appears
+ * at OUT whole, or OUT keeps what it held before.
  */
 import type { TrainConfig } from '../core/config.js';
 import { DivergenceError } from '../core/errors.js';
 import { countOneHotFeatures } from '../core/metrics.js';
 import { openTrainer } from '../kernels/select.js';
 import { VERSION } from '../version.js';
-import { RunWriter, writeWeights, type RunSummary } from './run-dir.js';
+import { fsUserError } from './fs-errors.js';
+import { newRunId, RunWriter, writeWeights, type RunSummary } from './run-dir.js';
+import { stageDir } from './staged-dir.js';
 
 export interface TrainToDirOptions {
   /** start from these weights, Float32Array [nInstances, n, m], instead of the seed's draw */
@@ -21,6 +27,8 @@ export interface TrainToDirOptions {
   onProgress?: (step: number, lossMean: number) => void;
   /** polled between chunks; true stops the run as 'interrupted' */
   shouldStop?: () => boolean;
+  /** the thread count recorded in summary.json (default: config.threads) */
+  threadsUsed?: number;
 }
 
 export interface TrainToDirResult {
@@ -36,11 +44,13 @@ export async function trainToDir(config: TrainConfig, dir: string, options: Trai
   const backend = trainer.session.backend;
   try {
     const shape = [config.nInstances, config.nFeatures, config.nHidden];
+    const runId = newRunId();
     const writer = new RunWriter(dir);
     writer.writeConfig({
       tool: 'incidental',
       version: VERSION,
       createdAt: new Date().toISOString(),
+      runId,
       config,
       init: options.init ?? 'seed',
       backend,
@@ -60,33 +70,34 @@ export async function trainToDir(config: TrainConfig, dir: string, options: Trai
           break;
         }
         const t0 = performance.now();
-        for (const s of trainer.advance(chunk)) {
-          writer.appendSnapshot(s);
-          lastLoss = s.lossMean;
-        }
+        const recorded = trainer.advance(chunk);
+        writer.appendSnapshots(recorded);
+        if (recorded.length > 0) lastLoss = recorded[recorded.length - 1].lossMean;
         chunk = Math.max(1, Math.min(100_000, Math.round((chunk * 200) / Math.max(performance.now() - t0, 1))));
         onProgress(trainer.step, lastLoss);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (status === 'finished') writer.appendSnapshot(trainer.finish());
+      if (status === 'finished') writer.appendSnapshots([trainer.finish()]);
     } catch (err) {
       if (!(err instanceof DivergenceError)) throw err;
+      writer.appendSnapshots(trainer.takeRecorded()); // the diverging chunk's snapshots before the step that failed
       status = 'diverged';
       divergence = err;
     }
     const wallTimeSeconds = (performance.now() - started) / 1000;
     const W = trainer.weights();
     writeWeights(`${dir}/W.npy`, W, shape); // after a divergence: the non-finite weights it reached
-    const last = trainer.snapshots[trainer.snapshots.length - 1];
+    const last = trainer.lastSnapshot;
     const summary: RunSummary = {
       status,
+      runId,
       ...(divergence ? { error: divergence.message } : {}),
       steps: divergence ? divergence.step : trainer.step, // the last weights with a finite loss
       finalLoss: last ? last.loss : [],
       wallTimeSeconds,
       stepsPerSecond: trainer.step / wallTimeSeconds,
       backend,
-      threads: config.threads,
+      threads: options.threadsUsed ?? config.threads,
       oneHotFeatures: countOneHotFeatures(W, config.nInstances, config.nFeatures, config.nHidden),
       nFeatures: config.nFeatures,
     };
@@ -95,4 +106,30 @@ export async function trainToDir(config: TrainConfig, dir: string, options: Trai
   } finally {
     trainer.session.dispose();
   }
+}
+
+export interface TrainIntoRunDirOptions extends TrainToDirOptions {
+  /** replace a non-empty `out` whole instead of refusing */
+  force?: boolean;
+  /** the option that named `out`, for messages (default "--out") */
+  flag?: string;
+}
+
+/**
+ * Trains into a staging directory and renames it to `out` when the run ends, finished,
+ * diverged or interrupted (each a whole run directory). A non-empty `out` is refused unless
+ * `force`; a failure (a full disk, a bug) removes the staging directory and leaves `out`
+ * as it was. Refusals and file-system failures are one-line UserErrors.
+ */
+export async function trainIntoRunDir(config: TrainConfig, out: string, options: TrainIntoRunDirOptions = {}): Promise<TrainToDirResult> {
+  const staged = stageDir(out, { force: options.force ?? false, flag: options.flag });
+  let result: TrainToDirResult;
+  try {
+    result = await trainToDir(config, staged.path, options);
+  } catch (err) {
+    staged.discard();
+    throw fsUserError(err, `writing ${out}`, `; the partial output was removed and ${out} holds what it held before`);
+  }
+  staged.commit();
+  return result;
 }

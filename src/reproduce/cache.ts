@@ -11,7 +11,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import { readRun, type RunSummary } from '../io/run-dir.js';
+import { readRun } from '../io/read-run.js';
+import type { RunSummary } from '../io/run-dir.js';
 import type { RunOutcome } from './types.js';
 
 /** Bump when the meaning of a cached run changes, so old caches are not reused. */
