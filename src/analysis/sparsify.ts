@@ -51,9 +51,25 @@ export interface SparsifyOptions {
   init?: ArrayLike<number>;
   /** which steps to record (the first and the last always are) */
   record?: RecordSchedule;
-  /** stop here even if more than one weight is left (default ⌈20/(λ·step)⌉ + 100) */
+  /** stop here even if more than one weight is left (default ⌈20/(λ·step)⌉ + 100; at most MAX_SPARSIFY_STEPS) */
   maxSteps?: number;
+  /**
+   * receives each recorded point as it is made; then `points` stays empty and memory stays
+   * bounded however many are recorded (the CLI streams them to disk)
+   */
+  onPoint?: (p: SparsifyPoint) => void;
+  /** refuse an m whose working arrays exceed this many MiB (default 4096) */
+  memoryLimitMiB?: number;
 }
+
+/** Most Euler steps simulated (about 12 minutes of the fast simulation on one core). */
+export const MAX_SPARSIFY_STEPS = 1e10;
+/** Most trajectory points recorded (about 2 GB of trajectory.jsonl). */
+export const MAX_SPARSIFY_POINTS = 1e7;
+/** Bytes per weight: the float64 draw, its sorted copy, two prefix sums and one re-based copy. */
+export const SPARSIFY_BYTES_PER_WEIGHT = 40;
+/** Longest typed array V8 allocates (elements). */
+const MAX_TYPED_LENGTH = 2 ** 32 - 1;
 
 /** The state after `step` Euler steps. */
 export interface SparsifyPoint {
@@ -78,7 +94,12 @@ export interface SparsifyResult {
   step: number;
   initScale: number;
   seed: number;
+  /** the recorded points (empty when they went to `onPoint`) */
   points: SparsifyPoint[];
+  /** how many points were recorded */
+  pointCount: number;
+  /** the last point (the final state) */
+  last: SparsifyPoint;
   /** steps taken */
   steps: number;
   /** true when at most one weight is left (false: maxSteps reached) */
@@ -212,10 +233,15 @@ function runLoop(o: ReturnType<typeof checkOptions>, started: number, advance: A
   const { m, lambda, step: h, maxSteps } = o;
   const shouldRecord = recordPredicate(o.record);
   const points: SparsifyPoint[] = [];
+  let pointCount = 0;
+  let last!: SparsifyPoint;
   const push = (s: number, st: { alive: number; l1: number; normSq: number }) => {
     const t = s * h;
     const rv = st.alive > 0 ? (st.alive * st.normSq) / (st.l1 * st.l1) - 1 : 0;
-    points.push({ step: s, t, mPrime: st.alive, l1: st.l1, normSq: st.normSq, relativeVariance: st.alive > 1 ? Math.max(rv, 0) : 0, ...sparsifyTheory(m, lambda, t) });
+    last = { step: s, t, mPrime: st.alive, l1: st.l1, normSq: st.normSq, relativeVariance: st.alive > 1 ? Math.max(rv, 0) : 0, ...sparsifyTheory(m, lambda, t) };
+    pointCount++;
+    if (o.onPoint) o.onPoint(last);
+    else points.push(last);
   };
   let state = advance(null);
   const initDone = now();
@@ -239,6 +265,8 @@ function runLoop(o: ReturnType<typeof checkOptions>, started: number, advance: A
     initScale: o.initScale,
     seed: o.seed,
     points,
+    pointCount,
+    last,
     steps: s,
     finished,
     tStar,
@@ -286,7 +314,38 @@ function checkOptions(o: SparsifyOptions) {
   if (record.pointsPerDecade !== undefined && !positive(record.pointsPerDecade)) {
     throw new ConfigError('record.pointsPerDecade (--points-per-decade)', record.pointsPerDecade, 'must be a finite number > 0');
   }
-  const maxSteps = o.maxSteps ?? Math.ceil(20 / (o.lambda * step)) + 100;
+  const limitMiB = o.memoryLimitMiB ?? 4096;
+  if (!positive(limitMiB)) throw new ConfigError('memoryLimitMiB (--memory-limit)', limitMiB, 'must be a finite number > 0');
+  const bytes = o.m * SPARSIFY_BYTES_PER_WEIGHT;
+  if (o.m > MAX_TYPED_LENGTH) {
+    throw new ConfigError('m (--m)', o.m, `is more weights than one array can hold (at most ${MAX_TYPED_LENGTH}); they would need ${(bytes / 2 ** 30).toFixed(0)} GiB`);
+  }
+  if (bytes > limitMiB * 2 ** 20) {
+    throw new ConfigError('m (--m)', o.m, `needs about ${(bytes / 2 ** 20).toFixed(0)} MiB (${SPARSIFY_BYTES_PER_WEIGHT} bytes per weight), over the ${limitMiB} MiB limit (raise --memory-limit to allow it)`);
+  }
+  const defaultSteps = Math.ceil(20 / (o.lambda * step)) + 100;
+  const maxSteps = o.maxSteps ?? defaultSteps;
   if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new ConfigError('maxSteps (--max-steps)', maxSteps, 'must be an integer >= 0');
-  return { m: o.m, lambda: o.lambda, step, initScale, seed, record, maxSteps, init: o.init };
+  if (maxSteps > MAX_SPARSIFY_STEPS) {
+    if (o.maxSteps !== undefined) throw new ConfigError('maxSteps (--max-steps)', maxSteps, `must be at most ${MAX_SPARSIFY_STEPS.toExponential(0)}`);
+    const smallest = 20 / ((MAX_SPARSIFY_STEPS - 100) * step);
+    throw new ConfigError(
+      'lambda (--lambda)',
+      o.lambda,
+      `would need up to ${defaultSteps.toExponential(1)} Euler steps (20/(λ·step)), more than the ${MAX_SPARSIFY_STEPS.toExponential(0)} simulated; use λ >= ${smallest.toPrecision(2)} or set --max-steps`,
+    );
+  }
+  const every = record.every;
+  if (every !== undefined && maxSteps / every > MAX_SPARSIFY_POINTS) {
+    throw new ConfigError(
+      'record.every (--record-every)',
+      every,
+      `would record up to ${(maxSteps / every).toExponential(1)} points over ${maxSteps.toExponential(1)} steps, more than ${MAX_SPARSIFY_POINTS.toExponential(0)}; use a larger value, --points-per-decade or --max-steps`,
+    );
+  }
+  const perDecade = record.pointsPerDecade ?? DEFAULT_POINTS_PER_DECADE;
+  if (every === undefined && Math.min(maxSteps + 1, perDecade * (Math.log10(maxSteps + 1) + 1)) > MAX_SPARSIFY_POINTS) {
+    throw new ConfigError('record.pointsPerDecade (--points-per-decade)', perDecade, `would record more than ${MAX_SPARSIFY_POINTS.toExponential(0)} points; use a smaller value`);
+  }
+  return { m: o.m, lambda: o.lambda, step, initScale, seed, record, maxSteps, init: o.init, onPoint: o.onPoint };
 }

@@ -4,8 +4,12 @@
  *   trajectory.jsonl  one SparsifyPoint per line (t, m', ‖w‖₁, ‖w‖², relative variance, theory)
  *   trajectory.csv    the same table
  *   summary.json      options, t*, t*·λ, steps, timings
+ * Points are appended to both trajectory files as they are recorded (memory stays bounded
+ * for any --record-every), in a staging directory renamed to --out at the end
+ * (src/io/staged-dir.ts): a non-empty --out is refused unless --force, and a failure leaves
+ * --out as it was.
  */
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../core/errors.js';
@@ -16,7 +20,9 @@ import {
   type SparsifyPoint,
   type SparsifyResult,
 } from '../analysis/sparsify.js';
+import { fsUserError } from '../io/fs-errors.js';
 import { readWeights, writeFileAtomic } from '../io/run-dir.js';
+import { stageDir } from '../io/staged-dir.js';
 import { VERSION } from '../version.js';
 import { parseNumber } from './options.js';
 
@@ -38,6 +44,8 @@ export function register(program: Command): void {
     .option('--record-every <int>', 'record every k-th step instead of the log grid', parseNumber)
     .option('--max-steps <int>', 'stop after this many steps (default ⌈20/(λ·step)⌉ + 100)', parseNumber)
     .option('--reference', 'use the direct O(m) per step loop instead of the exact fast one')
+    .addOption(new Option('--memory-limit <MiB>', 'refuse an m whose working arrays exceed this').argParser(parseNumber).default(4096))
+    .option('--force', 'replace a non-empty --out whole (default: refuse it)')
     .action((opts: Record<string, unknown>, cmd: Command) => sparsifyCommand(opts, cmd));
 }
 
@@ -63,19 +71,55 @@ function sparsifyCommand(opts: Record<string, unknown>, cmd: Command): void {
     maxSteps: opts.maxSteps as number | undefined,
   };
   const simulate = opts.reference ? simulateSparsificationReference : simulateSparsification;
-  const result = simulate(options);
-  const writeStart = performance.now();
-  mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, 'trajectory.jsonl'), result.points.map((p) => JSON.stringify(p)).join('\n') + '\n');
-  writeFileAtomic(join(out, 'trajectory.csv'), toCsv(result.points));
-  const writeSeconds = (performance.now() - writeStart) / 1000;
-  writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summaryOf(result, opts, writeSeconds), null, 2) + '\n');
+  const staged = stageDir(out, { force: Boolean(opts.force) });
+  const jsonl = join(staged.path, 'trajectory.jsonl');
+  const csv = join(staged.path, 'trajectory.csv');
+  let result: SparsifyResult;
+  let writeSeconds = 0;
+  try {
+    writeFileSync(jsonl, '');
+    writeFileSync(csv, COLUMNS.join(',') + '\n');
+    const buffered = new PointWriter(jsonl, csv);
+    result = simulate({ ...options, memoryLimitMiB: opts.memoryLimit as number, onPoint: (p) => buffered.add(p) });
+    buffered.flush();
+    writeSeconds = buffered.seconds;
+    writeFileAtomic(join(staged.path, 'summary.json'), JSON.stringify(summaryOf(result, opts, writeSeconds), null, 2) + '\n');
+  } catch (err) {
+    staged.discard();
+    throw fsUserError(err, `writing ${out}`, `; the partial output was removed and ${out} holds what it held before`);
+  }
+  staged.commit();
   process.stderr.write(describe(result, out) + '\n');
+}
+
+/** Appends points to trajectory.jsonl and .csv in batches, so none are kept beyond one batch. */
+class PointWriter {
+  private lines: string[] = [];
+  private rows: string[] = [];
+  seconds = 0;
+  constructor(
+    private readonly jsonl: string,
+    private readonly csv: string,
+  ) {}
+  add(p: SparsifyPoint): void {
+    this.lines.push(JSON.stringify(p));
+    this.rows.push(COLUMNS.map((c) => String(p[c])).join(','));
+    if (this.lines.length >= 4096) this.flush();
+  }
+  flush(): void {
+    if (this.lines.length === 0) return;
+    const t0 = performance.now();
+    appendFileSync(this.jsonl, this.lines.join('\n') + '\n');
+    appendFileSync(this.csv, this.rows.join('\n') + '\n');
+    this.lines = [];
+    this.rows = [];
+    this.seconds += (performance.now() - t0) / 1000;
+  }
 }
 
 /** The initial vector: the whole file if it is a vector, else row `row` of it viewed as (rows, m). */
 function loadInit(path: string, row: number | undefined): Float32Array {
-  const { data, shape } = readWeights(path);
+  const { data, shape } = readWeights(path, `--init ${path}`);
   const m = shape[shape.length - 1] ?? 0;
   if (data.length === 0 || m === 0) throw new UserError(`invalid --init: ${path} holds no weights`);
   const rows = data.length / m;
@@ -96,7 +140,7 @@ export function toCsv(points: SparsifyPoint[]): string {
 }
 
 function summaryOf(r: SparsifyResult, opts: Record<string, unknown>, writeSeconds: number) {
-  const { points, timings, ...rest } = r;
+  const { points: _points, pointCount: _count, last: _last, timings, ...rest } = r;
   return {
     tool: 'incidental',
     version: VERSION,
@@ -105,8 +149,8 @@ function summaryOf(r: SparsifyResult, opts: Record<string, unknown>, writeSecond
     init: opts.init ?? 'seed',
     ...(opts.initRow !== undefined ? { initRow: opts.initRow } : {}),
     ...rest,
-    points: points.length,
-    final: points[points.length - 1],
+    points: r.pointCount,
+    final: r.last,
     timings: { ...timings, writeSeconds, totalSeconds: timings.initSeconds + timings.stepsSeconds + writeSeconds },
   };
 }
@@ -114,7 +158,7 @@ function summaryOf(r: SparsifyResult, opts: Record<string, unknown>, writeSecond
 function describe(r: SparsifyResult, out: string): string {
   const time = `${r.steps} steps in ${(r.timings.initSeconds + r.timings.stepsSeconds).toFixed(2)} s`;
   if (r.tStar === null) {
-    const last = r.points[r.points.length - 1];
+    const last = r.last;
     return `stopped at --max-steps with m' = ${last.mPrime} weights left (t = ${last.t}), ${time}; wrote ${out}`;
   }
   return `t* = ${r.tStar} (t*·λ = ${r.tStarTimesLambda?.toFixed(3)}; theory t* ≈ 1/λ = ${Number(r.tStarTheory.toPrecision(12))}), ${time}; wrote ${out}`;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,33 +140,38 @@ describe('switching forces off', () => {
   });
 });
 
-describe('Ctrl-C', () => {
-  it('keeps the weights and metrics computed so far and exits 130', async () => {
-    const { spawn } = await import('node:child_process');
-    const out = tmp();
-    const bin = new URL('../../bin/incidental.js', import.meta.url).pathname;
-    const child = spawn(process.execPath, [bin, 'train', '--n', '8', '--m', '16', '--steps', '100000000', '--snapshot-every', '1000', '--backend', 'reference', '--out', out], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+describe('Ctrl-C and SIGTERM', () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal} keeps the weights and metrics computed so far, status "interrupted", exit ${code}`, async () => {
+      const { spawn } = await import('node:child_process');
+      const out = tmp();
+      const bin = new URL('../../bin/incidental.js', import.meta.url).pathname;
+      const child = spawn(process.execPath, [bin, 'train', '--n', '8', '--m', '16', '--steps', '100000000', '--snapshot-every', '1000', '--backend', 'reference', '--out', out], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += String(d)));
+      // wait until training has recorded something (in the staging directory beside --out), then signal
+      const staged = join(`${out}.incomplete-${child.pid}`, 'metrics.jsonl');
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (existsSync(staged) && readFileSync(staged, 'utf8').split('\n').length > 3) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 50);
+      });
+      child.kill(signal);
+      const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(exit).toBe(code);
+      expect(stderr).toMatch(new RegExp(`interrupted at step \\d+ \\(${signal}\\)`));
+      const run = readRun(out);
+      expect(run.summary?.status).toBe('interrupted');
+      expect(run.summary?.steps).toBeGreaterThan(2000);
+      expect(run.snapshots.length).toBeGreaterThan(2);
+      expect(run.W.length).toBe(8 * 16);
+      expect(existsSync(`${out}.incomplete-${child.pid}`)).toBe(false);
+      rmSync(out, { recursive: true, force: true });
     });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    // wait until training has recorded something (in the staging directory beside --out), then interrupt
-    const staged = join(`${out}.incomplete-${child.pid}`, 'metrics.jsonl');
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (existsSync(staged) && readFileSync(staged, 'utf8').split('\n').length > 3) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 50);
-    });
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(130);
-    expect(stderr).toMatch(/interrupted at step \d+/);
-    const run = readRun(out);
-    expect(run.summary?.status).toBe('interrupted');
-    expect(run.summary?.steps).toBeGreaterThan(2000);
-    expect(run.W.length).toBe(8 * 16);
-  });
+  }
 });

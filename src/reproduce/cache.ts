@@ -54,10 +54,22 @@ function readSummary(dir: string): RunSummary | null {
   }
 }
 
-/** A run counts as cached when its summary says finished (or diverged: rerunning would diverge again) and W.npy exists. */
+/**
+ * A run counts as cached when its summary says finished (or diverged: rerunning would
+ * diverge again) and its files read back whole and agree (readRun); a damaged cached run
+ * (invalid config.json, a truncated W.npy, a directory where a file belongs) is not cached,
+ * so it is retrained instead of failing the report.
+ */
 export function isCached(dir: string): boolean {
   const s = readSummary(dir);
-  return s !== null && (s.status === 'finished' || s.status === 'diverged') && existsSync(join(dir, 'W0.npy'));
+  if (s === null || (s.status !== 'finished' && s.status !== 'diverged')) return false;
+  try {
+    readRun(dir, { requireSummary: true });
+    return true;
+  } catch (err) {
+    if (err instanceof UserError) return false;
+    throw err;
+  }
 }
 
 /** Loads a cached run for analysis; a diverged run is a UserError naming its directory. */
