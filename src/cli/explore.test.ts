@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../core/errors.js';
-import { resolveInside, startExploreServer, type ExploreServer } from './explore.js';
+import { hostAllowed, resolveInside, startExploreServer, type ExploreServer } from './explore.js';
 import { runCapture } from './test-helpers.js';
 
 let root: string;
@@ -48,6 +49,34 @@ describe('incidental explore server', () => {
     expect((await fetch(`${server.url}..%2fexplore-secret.txt`)).status).toBe(404);
     expect(resolveInside(root, '/../explore-secret.txt')).toBeNull();
     expect(resolveInside(root, '/assets/../index.html')).toBe(join(root, 'index.html'));
+  });
+
+  it('sends a Content-Security-Policy that forbids framing', async () => {
+    const csp = (await fetch(server.url)).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain("'unsafe-inline'");
+  });
+
+  it('refuses a Host header that is not loopback with its port (DNS rebinding)', async () => {
+    const port = server.port;
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/', headers: { Host: host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status('evil.example.com')).toBe(421);
+    expect(await status(`evil.example.com:${port}`)).toBe(421);
+    expect(await status(`127.0.0.1:${port + 1}`)).toBe(421);
+    expect(await status('127.0.0.1')).toBe(421);
+    expect(await status(`127.0.0.1:${port}`)).toBe(200);
+    expect(await status(`localhost:${port}`)).toBe(200);
+    expect(await status(`[::1]:${port}`)).toBe(200);
+    expect(hostAllowed(undefined, port)).toBe(false);
   });
 
   it('refuses other methods', async () => {

@@ -5,7 +5,13 @@
  *
  * Every response carries Cross-Origin-Opener-Policy: same-origin and
  * Cross-Origin-Embedder-Policy: require-corp, which make the page cross-origin isolated so
- * SharedArrayBuffer (threaded wasm kernels) is available in the training worker.
+ * SharedArrayBuffer (threaded wasm kernels) is available in the training worker, and a
+ * Content-Security-Policy: the page's own scripts, workers and compiled wasm only, and no
+ * framing by another site (frame-ancestors 'none').
+ *
+ * Requests whose Host header is not a loopback name with this server's port are refused
+ * (421): a web page that points its own domain at 127.0.0.1 (DNS rebinding) cannot read
+ * the explorer through the visitor's browser.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -44,7 +50,27 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-cache',
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    // compiled wasm kernels need 'wasm-unsafe-eval'; the kernels' thread workers start from a blob: URL
+    "script-src 'self' 'wasm-unsafe-eval' blob:",
+    "worker-src 'self' blob:",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
 };
+
+/** Host names a request may carry: loopback only, and only with the server's own port. */
+export function hostAllowed(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  const h = host.toLowerCase();
+  return h === `127.0.0.1:${port}` || h === `localhost:${port}` || h === `[::1]:${port}`;
+}
 
 export interface ExploreServer {
   url: string;
@@ -62,11 +88,13 @@ export async function startExploreServer(options: { port?: number; root?: string
   if (!existsSync(join(root, 'index.html'))) {
     throw new UserError(`the explorer is not built: ${join(root, 'index.html')} is missing; run \`npm run build:explorer\` in the package folder`);
   }
+  let actual = port;
   const server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, actual)) return send(res, 421, `misdirected request: this server answers only to 127.0.0.1:${actual} or localhost:${actual}`);
     serveFile(root, req, res).catch(() => send(res, 500, 'internal error'));
   });
   await listen(server, port);
-  const actual = (server.address() as AddressInfo).port;
+  actual = (server.address() as AddressInfo).port;
   return {
     url: `http://${HOST}:${actual}/`,
     port: actual,

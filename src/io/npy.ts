@@ -80,7 +80,7 @@ export function decodeNpy(bytes: Uint8Array, source = 'npy data'): NpyArray {
   const shape = fields.shape;
   if (fields.fortran_order === true) throw bad('Fortran-order arrays are not supported; save with np.ascontiguousarray');
   const itemSize = descr === '<f4' || descr === '<i4' ? 4 : descr === '<f8' ? 8 : 0;
-  if (itemSize === 0) throw bad(`dtype ${descr} is not supported (use little-endian float32 or float64)`);
+  if (itemSize === 0) throw bad(`dtype ${JSON.stringify(String(descr).slice(0, 40))} is not supported (use little-endian float32 or float64)`);
   const start = offset + headerLen;
   const available = bytes.byteLength - start;
   // compare in floating point, dimension by dimension: a shape like (2**40, 2**40) must not overflow into a small count
@@ -165,7 +165,7 @@ function parseHeader(text: string, bad: (why: string) => Error): HeaderFields {
     ws();
     if (text[i] === '}') break;
     const key = str();
-    if (key !== 'descr' && key !== 'fortran_order' && key !== 'shape') throw malformed(`unexpected key '${key}'`);
+    if (key !== 'descr' && key !== 'fortran_order' && key !== 'shape') throw malformed(`unexpected key ${JSON.stringify(key.slice(0, 40))}`);
     if (key in out) throw malformed(`duplicate key '${key}'; numpy would silently use the last one`);
     expect(':');
     out[key] = value(key);
