@@ -1,5 +1,5 @@
 /**
- * The control block: one 256-byte record in shared memory through which the main thread
+ * The control block: one 512-byte record in shared memory through which the main thread
  * describes the problem and each command, and through which threads synchronize.
  * i32 fields first, then f64 hyperparameters. Offsets are private to assembly/: the JS side
  * only passes scalars to exported functions and reads pointers back through getters.
@@ -73,11 +73,57 @@ export const EPS: usize = 168;
 export const STEP_SIZE: usize = 176;
 export const BC2_SQRT: usize = 184;
 
-export const CTL_BYTES: usize = 256;
+// --- the general model's batched path (SCIENCE.md §8; set by configureBatch, batch.ts) ---
+/** 1 when the session runs the batched path (configureBatch), 0 for the one-hot path. */
+export const MODE: usize = 256;
+/** Rows per batch B, the hidden map (HIDDEN_*), untied decoder, the loss switches, noise on this step. */
+export const BATCH: usize = 260;
+export const HIDDEN: usize = 264;
+export const UNTIED: usize = 268;
+export const BENEFIT: usize = 272;
+export const HAS_NOISE: usize = 276;
+/** n rounded up to 16 (panels over the outputs), and R = n (tied) or 2n (untied): rows of the gradient. */
+export const N16: usize = 280;
+export const ROWS: usize = 284;
+/** Inputs written by JS before each command: X [instances, B, n] and ξ [instances, m], float32. */
+export const X_PTR: usize = 288;
+export const NOISE_PTR: usize = 292;
+/** Decoder weights [instances, n, m] and their optimizer state (untied only). */
+export const WD_PTR: usize = 296;
+export const S1D_PTR: usize = 300;
+export const S2D_PTR: usize = 304;
+/** float64 per-row loss terms [instances, B, 2] (reconstruction, Σ|H|) and force² [instances, 3, R]. */
+export const BSTATS_PTR: usize = 308;
+export const FSQ_PTR: usize = 312;
+/** Scratch shared by the threads of one instance (batch-schedule.ts says what each holds). */
+export const WT_PTR: usize = 316;
+export const XL_PTR: usize = 320;
+export const XC_PTR: usize = 324;
+export const HA_PTR: usize = 328;
+export const HN_PTR: usize = 332;
+export const HL_PTR: usize = 336;
+export const HC_PTR: usize = 340;
+export const O_PTR: usize = 344;
+export const GL_PTR: usize = 348;
+export const GC_PTR: usize = 352;
+export const Q_PTR: usize = 356;
+export const GT_PTR: usize = 360;
+export const XT_PTR: usize = 364;
+export const CL_PTR: usize = 368;
+export const CC_PTR: usize = 372;
+export const INV_PTR: usize = 376;
+export const DP_PTR: usize = 380;
+export const GRAD_PTR: usize = 384;
+export const RSTATS_PTR: usize = 388;
+export const RACC_PTR: usize = 392;
+
+export const CTL_BYTES: usize = 512;
 
 export const CMD_EXIT: i32 = 0;
 export const CMD_STEP: i32 = 1;
 export const CMD_EVALUATE: i32 = 2;
+/** Batched path only: the gradient of the loss into GRAD [R, m16] (gradientPtr), no update. */
+export const CMD_GRADIENT: i32 = 3;
 
 /** f64 fields per row in the statistics array: smooth loss, benefit², |w| sum, nonzeros, interference². */
 export const ROW_STATS: i32 = 5;
@@ -87,6 +133,11 @@ export const OPT_SGD: i32 = 0;
 export const OPT_PROX_SGD: i32 = 1;
 export const OPT_ADAM: i32 = 2;
 export const OPT_ADAMW: i32 = 3;
+
+/** Hidden maps of the batched path, as named in src/core/model.ts HIDDEN_LAYERS. */
+export const HIDDEN_LINEAR: i32 = 0;
+export const HIDDEN_RELU: i32 = 1;
+export const HIDDEN_LAYERNORM: i32 = 2;
 
 @inline export function ctlI32(ctl: usize, field: usize): i32 {
   return load<i32>(ctl + field);

@@ -10,14 +10,18 @@ import {
   INTERFERENCE, LAMBDA, LOSS_PTR, LR, M, M4, M16, MAX_THREADS, LISTS_OFF, COUNTS_OFF, DIAG_OFF, MI_OFF, DENSE_OFF, N, N4, OPTIMIZER,
   OPT_ADAMW, ACC_OFF, PANEL_BYTES, PANELS_PTR, READY, ROW_STATS, S1_PTR, S2_PTR, SLOT_BYTES, SLOTS_PTR, STATS_PTR, STEP_SIZE,
   THREADS, W_PTR, WEIGHT_DECAY, WITH_FORCES, WP_OFF, ctlF64, ctlI32, ctlPtr,
+  MODE, OPT_PROX_SGD, S1D_PTR, S2D_PTR, WD_PTR, X_PTR, NOISE_PTR, GRAD_PTR, HAS_NOISE,
 } from './control';
 import { finalize, share } from './schedule';
+import { finalizeBatch, shareBatch } from './batch-schedule';
 import { sleepWhile, waitChange, waitFor } from './sync';
 
 export { packGroups, gramGroups } from './gram';
 export { coefficientGroups } from './coefficients';
 export { productGroups, productPanel } from './product';
 export { rowStats, updatePanel } from './optimizer';
+export { configureBatch } from './batch-schedule';
+export { compactRow, listPanel } from './batch';
 
 /** First free byte after the module's own data: where JS may put the control block. */
 export function heapBase(): usize {
@@ -41,6 +45,7 @@ export function controlBytes(): usize {
  */
 export function configure(ctl: usize, instances: i32, n: i32, m: i32, interference: bool, optimizer: i32, stateSlots: i32, maxThreads: i32): f64 {
   const n4 = (n + 3) & ~3, m4 = (m + 3) & ~3, m16 = (m + 15) & ~15;
+  store<i32>(ctl + MODE, 0);
   store<i32>(ctl + INSTANCES, instances);
   store<i32>(ctl + N, n);
   store<i32>(ctl + M, m);
@@ -118,7 +123,11 @@ export function setCommand(ctl: usize, cmd: i32, threads: i32, withForces: bool,
   const decay = ctlI32(ctl, OPTIMIZER) == OPT_ADAMW ? ctlF64(ctl, WEIGHT_DECAY) : 0;
   const h = ctl + H_BASE;
   store<f32>(h + H_LR, lr as f32);
-  store<f32>(h + H_LAMBDA, ctlF64(ctl, LAMBDA) as f32);
+  // the update's own λ sign(W) (or prox-sgd's soft threshold): the one-hot path's L1 term on W;
+  // the batched path has its L1 term on H, inside the gradient, so only prox-sgd keeps it here
+  // (as src/core/model.ts and the reference do)
+  const batched = ctlI32(ctl, MODE) != 0 && ctlI32(ctl, OPTIMIZER) != OPT_PROX_SGD;
+  store<f32>(h + H_LAMBDA, batched ? 0 : (ctlF64(ctl, LAMBDA) as f32));
   store<f32>(h + H_SHRINK, (1 - lr * decay) as f32);
   store<f32>(h + H_BETA1, beta1 as f32);
   store<f32>(h + H_BETA2, beta2 as f32);
@@ -140,9 +149,12 @@ export function run(ctl: usize): void {
     atomic.add<i32>(ctl + GEN, 1);
     atomic.notify(ctl + GEN, threads);
   }
-  share(ctl, 0, threads);
+  const batched = ctlI32(ctl, MODE) != 0;
+  if (batched) shareBatch(ctl, 0, threads);
+  else share(ctl, 0, threads);
   if (threads > 1) waitFor(ctl, DONE, threads - 1);
-  finalize(ctl);
+  if (batched) finalizeBatch(ctl);
+  else finalize(ctl);
 }
 
 /** A worker's life: wait for a command, do its share, report; returns on CMD_EXIT. */
@@ -153,7 +165,8 @@ export function workerLoop(ctl: usize, thread: i32): void {
   while (true) {
     seen = waitChange(ctl, GEN, seen);
     if (atomic.load<i32>(ctl + CMD) == CMD_EXIT) return;
-    share(ctl, thread, atomic.load<i32>(ctl + THREADS));
+    if (ctlI32(ctl, MODE) != 0) shareBatch(ctl, thread, atomic.load<i32>(ctl + THREADS));
+    else share(ctl, thread, atomic.load<i32>(ctl + THREADS));
     atomic.add<i32>(ctl + DONE, 1);
     atomic.notify(ctl + DONE, 1);
   }
@@ -185,8 +198,27 @@ export function weightsPtr(ctl: usize): usize {
 export function stateValues(ctl: usize): f64 {
   return (ctlI32(ctl, INSTANCES) as f64) * (ctlI32(ctl, N) as f64) * (ctlI32(ctl, M16) as f64);
 }
+/** Slots 0, 1: the (encoder) weights' state; 2, 3: the decoder's (batched path, untied). */
 export function statePtr(ctl: usize, slot: i32): usize {
-  return ctlPtr(ctl, slot == 0 ? S1_PTR : S2_PTR);
+  return ctlPtr(ctl, slot == 0 ? S1_PTR : slot == 1 ? S2_PTR : slot == 2 ? S1D_PTR : S2D_PTR);
+}
+/** Batched path: the decoder [instances, n, m] (untied), the batch X [instances, B, n], ξ [instances, m16], float32. */
+export function decoderPtr(ctl: usize): usize {
+  return ctlPtr(ctl, WD_PTR);
+}
+export function batchPtr(ctl: usize): usize {
+  return ctlPtr(ctl, X_PTR);
+}
+export function noisePtr(ctl: usize): usize {
+  return ctlPtr(ctl, NOISE_PTR);
+}
+/** Batched path, after CMD_GRADIENT: ∇ of the last instance [R, m16] float32 (R = n, or 2n untied: encoder rows then decoder rows). */
+export function gradientPtr(ctl: usize): usize {
+  return ctlPtr(ctl, GRAD_PTR);
+}
+/** Batched path: whether the next command adds ξ (written at noisePtr) to the hidden layer. */
+export function setNoise(ctl: usize, on: bool): void {
+  store<i32>(ctl + HAS_NOISE, on ? 1 : 0);
 }
 export function lossPtr(ctl: usize): usize {
   return ctlPtr(ctl, LOSS_PTR);

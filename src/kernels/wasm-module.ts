@@ -4,10 +4,10 @@
  * variant only where shared memory exists (Node, or a cross-origin-isolated page).
  */
 import { KERNELS_SHARED_BASE64, KERNELS_SINGLE_BASE64 } from './wasm-bytes.generated.js';
-import { CMD_EVALUATE, CMD_STEP, DENSE_SHARE, FAILED, H_BASE, KERNEL_OPTIMIZERS, MAX_PAGES, ROW_STATS } from './wasm-layout.generated.js';
+import { CMD_EVALUATE, CMD_GRADIENT, CMD_STEP, DENSE_SHARE, FAILED, H_BASE, KERNEL_HIDDEN_LAYERS, KERNEL_OPTIMIZERS, LAYERNORM_EPS, MAX_PAGES, ROW_STATS } from './wasm-layout.generated.js';
 
 // The constants JS needs, under the names it uses; their values come from assembly/ at build time.
-export { CMD_EVALUATE, CMD_STEP, DENSE_SHARE, KERNEL_OPTIMIZERS, MAX_PAGES, ROW_STATS };
+export { CMD_EVALUATE, CMD_GRADIENT, CMD_STEP, DENSE_SHARE, KERNEL_HIDDEN_LAYERS, KERNEL_OPTIMIZERS, LAYERNORM_EPS, MAX_PAGES, ROW_STATS };
 /** Byte offset of the float32 hyperparameters inside the control block (assembly/control.ts H_BASE). */
 export const HYPER_OFFSET = H_BASE;
 /** Byte offset of the failure flag in the control block (assembly/control.ts FAILED). */
@@ -43,6 +43,21 @@ export interface KernelExports {
    * update is carried in acc and stored in stats[2] at the last panel (assembly/optimizer.ts).
    */
   updatePanel(opt: number, h: number, W: number, m: number, c: number, D: number, dRowBytes: number, S1: number, S2: number, r0: number, r1: number, acc: number, stats: number): void;
+  /**
+   * The batched path (assembly/batch-schedule.ts): lays out a session of the general model
+   * (hidden: KERNEL_HIDDEN_LAYERS id) and returns the end address; the commands then run on
+   * the batch written at batchPtr [instances, B, n] and, after setNoise(ctl, 1), ξ at noisePtr
+   * [instances, m16].
+   */
+  configureBatch(ctl: number, instances: number, n: number, m: number, batch: number, hidden: number, untied: number, benefit: number, interference: number, optimizer: number, stateSlots: number, maxThreads: number): number;
+  decoderPtr(ctl: number): number;
+  batchPtr(ctl: number): number;
+  noisePtr(ctl: number): number;
+  gradientPtr(ctl: number): number;
+  setNoise(ctl: number, on: number): void;
+  /** Appends records (base + j·stride, v_j) for the nonzero float32 v_j of src[0 .. count); returns the end. */
+  compactRow(src: number, count: number, base: number, stride: number, q: number): number;
+  listPanel(lists: number, listStride: number, counts: number, r0: number, r1: number, off: number, out: number, outStride: number): void;
 }
 
 
