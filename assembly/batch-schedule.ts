@@ -2,8 +2,8 @@
  * The batched path's layout and one command split over threads (SCIENCE.md §8; kernels in
  * batch.ts). Instances go one after another; the threads share each one, with a barrier
  * between phases:
- *   A  rows b: X lists and Xᵀ, Z = X W, H = φ(Z), Σ|H|, H̃ = H + ξ and its lists;
- *      columns k: Wdecᵀ
+ *   A  rows i: W (and Wdec) packed by panels; columns k: Wdecᵀ packed by panels; rows b: X lists
+ *      and Xᵀ │ rows b: Z = X W, H = φ(Z), Σ|H|, H̃ = H + ξ and its lists
  *   B  rows b: O = H̃ Wdecᵀ; G, the loss and Gᵀ; Q = G Wdec + λ sign(H); dZ = φ′ ⊙ Q
  *   C  rows r of the gradient (R = n tied, 2n untied: encoder rows, then decoder rows):
  *      column lists of Gᵀ and Xᵀ, ∇ panel by panel, each panel fused into the optimizer update
@@ -16,14 +16,24 @@ import {
   ACC_OFF, BATCH, BENEFIT, BSTATS_PTR, CC_PTR, CL_PTR, CMD, CMD_EVALUATE, CMD_GRADIENT, CMD_STEP, DP_PTR, FORCES_PTR, FSQ_PTR, GC_PTR, GL_PTR,
   GRAD_PTR, GT_PTR, H_BASE, HA_PTR, HAS_NOISE, HC_PTR, HIDDEN, HL_PTR, HN_PTR, INSTANCES, INTERFERENCE, INV_PTR, LAMBDA, LOSS_PTR, M, M4,
   M16, MAX_THREADS, MODE, N, N4, N16, NOISE_PTR, O_PTR, OPTIMIZER, Q_PTR, RACC_PTR, ROW_STATS, ROWS, RSTATS_PTR, S1_PTR, S1D_PTR, S2_PTR,
-  S2D_PTR, THREADS, UNTIED, W_PTR, WD_PTR, WITH_FORCES, WT_PTR, X_PTR, XC_PTR, XL_PTR, XT_PTR, ctlF64, ctlI32, ctlPtr, CTL_BYTES,
+  S2D_PTR, THREADS, UNTIED, W_PTR, WD_PTR, WITH_FORCES, WT_PTR, X_PTR, XC_PTR, XL_PTR, XT_PTR, ctlF64, ctlI32, ctlPtr, CTL_BYTES, PE_PTR, PD_PTR,
 } from './control';
-import { LIST_RECORD_BYTES, addNoiseRow, backwardRow, compactRow, hiddenRow, listPanel, outputRow, transposeColumns } from './batch';
+import { LIST_RECORD_BYTES, addNoiseRow, backwardRow, compactRow, hiddenRow, listPanel, outputRow, packRows, transposePanels } from './batch';
 import { updatePanel } from './optimizer';
 import { barrier } from './sync';
 
 /** LayerNorm's ε (src/core/model.ts LAYERNORM_EPS). */
 export const LAYERNORM_EPS: f64 = 1e-5;
+
+/**
+ * Bytes between rows of H, H̃ and Q: m16 floats and 64 bytes more, so that rows are never a
+ * multiple of 4 KiB apart (a panel walks one 64-byte piece of every row; rows 4 KiB apart
+ * would all fall into the same few cache sets).
+ */
+// @ts-ignore: decorator
+@inline function hiddenRowBytes(m16: i32): usize {
+  return ((m16 as usize) << 2) + 64;
+}
 
 /** Records an address at `field` if it fits in 32 bits; returns the next 64-byte-aligned one. */
 function put(ctl: usize, field: usize, at: f64, bytes: f64): f64 {
@@ -74,16 +84,20 @@ export function configureBatch(ctl: usize, instances: i32, n: i32, m: i32, batch
   p = put(ctl, RSTATS_PTR, p, R * (ROW_STATS as f64) * 8);
   p = put(ctl, RACC_PTR, p, R * 16);
   p = put(ctl, WT_PTR, p, M_ * (n16 as f64) * 4);
+  p = put(ctl, PE_PTR, p, N_ * (m16 as f64) * 4);
+  if (untied) p = put(ctl, PD_PTR, p, N_ * (m16 as f64) * 4);
+  else store<u32>(ctl + PD_PTR, load<u32>(ctl + PE_PTR));
+  const hBytes = (B * (hiddenRowBytes(m16) as f64));
   p = put(ctl, XL_PTR, p, B * N_ * 8);
   p = put(ctl, XC_PTR, p, B * 4);
-  p = put(ctl, HA_PTR, p, B * (m16 as f64) * 4);
-  p = put(ctl, HN_PTR, p, B * (m16 as f64) * 4);
+  p = put(ctl, HA_PTR, p, hBytes);
+  p = put(ctl, HN_PTR, p, hBytes);
   p = put(ctl, HL_PTR, p, B * M_ * 8);
   p = put(ctl, HC_PTR, p, B * 4);
   p = put(ctl, O_PTR, p, B * (n16 as f64) * 4);
   p = put(ctl, GL_PTR, p, B * N_ * 8);
   p = put(ctl, GC_PTR, p, B * 4);
-  p = put(ctl, Q_PTR, p, B * (m16 as f64) * 4);
+  p = put(ctl, Q_PTR, p, hBytes);
   p = put(ctl, GT_PTR, p, N_ * B * 4);
   p = put(ctl, XT_PTR, p, N_ * B * 4);
   p = put(ctl, CL_PTR, p, R * 2 * B * 8);
@@ -155,19 +169,23 @@ function forward(ctl: usize, inst: i32, t: i32, parts: i32, noise: bool): void {
   const X = ctlPtr(ctl, X_PTR) + (inst as usize) * (B as usize) * ((n as usize) << 2);
   const XL = ctlPtr(ctl, XL_PTR), XC = ctlPtr(ctl, XC_PTR), XT = ctlPtr(ctl, XT_PTR);
   const H = ctlPtr(ctl, HA_PTR), HN = noise ? ctlPtr(ctl, HN_PTR) : H, HL = ctlPtr(ctl, HL_PTR), HC = ctlPtr(ctl, HC_PTR);
-  const Wt = ctlPtr(ctl, WT_PTR), inv = ctlPtr(ctl, INV_PTR);
+  const Wt = ctlPtr(ctl, WT_PTR), inv = ctlPtr(ctl, INV_PTR), PE = ctlPtr(ctl, PE_PTR), PD = ctlPtr(ctl, PD_PTR);
   const bstats = ctlPtr(ctl, BSTATS_PTR) + ((inst as usize) * (B as usize) << 4);
   const xi = ctlPtr(ctl, NOISE_PTR) + (inst as usize) * ((m16 as usize) << 2);
   const hidden = ctlI32(ctl, HIDDEN);
-  const hRow = (m16 as usize) << 2, xRow = (n as usize) << 2;
-  transposeColumns(Wdec, n, m, n16, Wt, evenLo(m, t, parts), evenLo(m, t + 1, parts));
+  const hRow = hiddenRowBytes(m16), xRow = (n as usize) << 2;
+  const i0 = evenLo(n, t, parts), i1 = evenLo(n, t + 1, parts);
+  transposePanels(Wdec, n, m, n16, Wt, evenLo(m, t, parts), evenLo(m, t + 1, parts));
+  packRows(W, n, m, m16, PE, i0, i1);
+  if (PD != PE) packRows(Wdec, n, m, m16, PD, i0, i1);
   for (let b = b0; b < b1; b++) {
     const x = X + (b as usize) * xRow;
     const q = XL + (b as usize) * (n as usize) * LIST_RECORD_BYTES;
-    store<i32>(XC + ((b as usize) << 2), ((compactRow(x, n, W as u32, (m << 2) as u32, q) - q) / LIST_RECORD_BYTES) as i32);
+    store<i32>(XC + ((b as usize) << 2), ((compactRow(x, n, PE as u32, 64, q) - q) / LIST_RECORD_BYTES) as i32);
     for (let i = 0; i < n; i++) store<f32>(XT + (((i as usize) * (B as usize) + (b as usize)) << 2), load<f32>(x + ((i as usize) << 2)));
   }
-  for (let c = 0; c < m16; c += 16) listPanel(XL, (n as usize) * LIST_RECORD_BYTES, XC, b0, b1, (c as usize) << 2, H + ((c as usize) << 2), hRow);
+  barrier(ctl, parts); // every row of the packed weights is written before any panel reads it
+  for (let c = 0; c < m16; c += 16) listPanel(XL, (n as usize) * LIST_RECORD_BYTES, XC, b0, b1, (c as usize) * (n as usize) << 2, H + ((c as usize) << 2), hRow);
   for (let b = b0; b < b1; b++) {
     const h = H + (b as usize) * hRow;
     store<f64>(bstats + ((b as usize) << 4), hiddenRow(h, m, m16, hidden, LAYERNORM_EPS, inv + ((b as usize) << 3)), 8);
@@ -176,7 +194,7 @@ function forward(ctl: usize, inst: i32, t: i32, parts: i32, noise: bool): void {
   // the lists hold addresses into Wdecᵀ only: they are read after the barrier that ends this phase
   for (let b = b0; b < b1; b++) {
     const q = HL + (b as usize) * (m as usize) * LIST_RECORD_BYTES;
-    store<i32>(HC + ((b as usize) << 2), ((compactRow(HN + (b as usize) * hRow, m, Wt as u32, (n16 << 2) as u32, q) - q) / LIST_RECORD_BYTES) as i32);
+    store<i32>(HC + ((b as usize) << 2), ((compactRow(HN + (b as usize) * hRow, m, Wt as u32, 64, q) - q) / LIST_RECORD_BYTES) as i32);
   }
 }
 
@@ -184,7 +202,7 @@ function forward(ctl: usize, inst: i32, t: i32, parts: i32, noise: bool): void {
 function outputs(ctl: usize, inst: i32, b0: i32, b1: i32): void {
   const m = ctlI32(ctl, M), n16 = ctlI32(ctl, N16);
   const HL = ctlPtr(ctl, HL_PTR), HC = ctlPtr(ctl, HC_PTR), O = ctlPtr(ctl, O_PTR);
-  for (let c = 0; c < n16; c += 16) listPanel(HL, (m as usize) * LIST_RECORD_BYTES, HC, b0, b1, (c as usize) << 2, O + ((c as usize) << 2), (n16 as usize) << 2);
+  for (let c = 0; c < n16; c += 16) listPanel(HL, (m as usize) * LIST_RECORD_BYTES, HC, b0, b1, (c as usize) * (m as usize) << 2, O + ((c as usize) << 2), (n16 as usize) << 2);
 }
 
 /**
@@ -193,21 +211,18 @@ function outputs(ctl: usize, inst: i32, b0: i32, b1: i32): void {
  */
 function errors(ctl: usize, inst: i32, b0: i32, b1: i32, benefit: bool, interference: bool, lambda: f32, withLoss: bool, backward: bool): void {
   const n = ctlI32(ctl, N), m = ctlI32(ctl, M), m16 = ctlI32(ctl, M16), n16 = ctlI32(ctl, N16), B = ctlI32(ctl, BATCH);
-  const size = (n as usize) * (m as usize) << 2;
-  const W = ctlPtr(ctl, W_PTR) + (inst as usize) * size;
-  const Wdec = ctlI32(ctl, UNTIED) != 0 ? ctlPtr(ctl, WD_PTR) + (inst as usize) * size : W;
   const X = ctlPtr(ctl, X_PTR) + (inst as usize) * (B as usize) * ((n as usize) << 2);
   const O = ctlPtr(ctl, O_PTR), GL = ctlPtr(ctl, GL_PTR), GC = ctlPtr(ctl, GC_PTR), GT = ctlPtr(ctl, GT_PTR);
-  const Q = ctlPtr(ctl, Q_PTR), H = ctlPtr(ctl, HA_PTR), inv = ctlPtr(ctl, INV_PTR);
+  const Q = ctlPtr(ctl, Q_PTR), H = ctlPtr(ctl, HA_PTR), inv = ctlPtr(ctl, INV_PTR), PD = ctlPtr(ctl, PD_PTR);
   const bstats = ctlPtr(ctl, BSTATS_PTR) + ((inst as usize) * (B as usize) << 4);
-  const hRow = (m16 as usize) << 2;
+  const hRow = hiddenRowBytes(m16);
   for (let b = b0; b < b1; b++) {
     const loss = outputRow(O + (b as usize) * ((n16 as usize) << 2), X + (b as usize) * ((n as usize) << 2), n, benefit, interference,
-      GT + ((b as usize) << 2), (B as usize) << 2, Wdec as u32, (m << 2) as u32, GL + (b as usize) * (n as usize) * LIST_RECORD_BYTES, GC + ((b as usize) << 2));
+      GT + ((b as usize) << 2), (B as usize) << 2, PD as u32, 64, GL + (b as usize) * (n as usize) * LIST_RECORD_BYTES, GC + ((b as usize) << 2));
     if (withLoss) store<f64>(bstats + ((b as usize) << 4), loss);
   }
   if (!backward) return;
-  for (let c = 0; c < m16; c += 16) listPanel(GL, (n as usize) * LIST_RECORD_BYTES, GC, b0, b1, (c as usize) << 2, Q + ((c as usize) << 2), hRow);
+  for (let c = 0; c < m16; c += 16) listPanel(GL, (n as usize) * LIST_RECORD_BYTES, GC, b0, b1, (c as usize) * (n as usize) << 2, Q + ((c as usize) << 2), hRow);
   const hidden = ctlI32(ctl, HIDDEN);
   for (let b = b0; b < b1; b++) {
     backwardRow(Q + (b as usize) * hRow, H + (b as usize) * hRow, m, m16, hidden, lambda, load<f64>(inv + ((b as usize) << 3)));
@@ -227,7 +242,7 @@ function gradient(ctl: usize, inst: i32, t: i32, parts: i32, to: i32, part: i32)
   const HN = ctlI32(ctl, HAS_NOISE) != 0 && to != TO_FORCES ? ctlPtr(ctl, HN_PTR) : ctlPtr(ctl, HA_PTR);
   const Q = ctlPtr(ctl, Q_PTR);
   const listStride = (2 * B as usize) * LIST_RECORD_BYTES;
-  const hRow = ((m16 as usize) << 2) as u32;
+  const hRow = hiddenRowBytes(m16) as u32;
   for (let r = r0; r < r1; r++) {
     const start = CL + (r as usize) * listStride;
     let q = start;
@@ -239,7 +254,7 @@ function gradient(ctl: usize, inst: i32, t: i32, parts: i32, to: i32, part: i32)
   const DP = ctlPtr(ctl, DP_PTR);
   if (to == TO_GRADIENT) {
     const grad = ctlPtr(ctl, GRAD_PTR);
-    for (let c = 0; c < m16; c += 16) listPanel(CL, listStride, CC, r0, r1, (c as usize) << 2, grad + ((c as usize) << 2), hRow);
+    for (let c = 0; c < m16; c += 16) listPanel(CL, listStride, CC, r0, r1, (c as usize) << 2, grad + ((c as usize) << 2), (m16 as usize) << 2);
     return;
   }
   if (to == TO_FORCES) {

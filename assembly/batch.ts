@@ -5,13 +5,14 @@
  *   out[r][c .. c+16] = Σ_{records (a, v) of row r, in list order} v · f32x4x4 at (a + 4c),
  * so the zeros of X (sparse Bernoulli rows), of H (ReLU) and of G (outputs with O ≤ 0) are
  * never visited:
- *   Z = X W        rows b, records (W_i, X_bi) for X_bi ≠ 0
- *   O = H̃ Wdecᵀ    rows b, records (Wdecᵀ_k, H̃_bk) for H̃_bk ≠ 0 (Wdecᵀ packed with rows of n16)
- *   Q = G Wdec     rows b, records (Wdec_i, G_bi) for G_bi ≠ 0
+ *   Z = X W        rows b, records (row i of packed W, X_bi) for X_bi ≠ 0
+ *   O = H̃ Wdecᵀ    rows b, records (row k of packed Wdecᵀ, H̃_bk) for H̃_bk ≠ 0
+ *   Q = G Wdec     rows b, records (row i of packed Wdec, G_bi) for G_bi ≠ 0
  *   ∇ = Gᵀ H̃ + Xᵀ dZ   rows i, records (H̃_b, G_bi) then (dZ_b, X_bi), b increasing
- * Each entry is summed in list order by one thread, so bits never depend on the thread count.
- * Records may point at rows of stride m (W): a panel then reads up to 15 floats past the row,
- * into columns ≥ m of the output, which are never used (they are zeroed or ignored).
+ * Weights are packed by panels ([panels][rows][16], packRows, transposePanels), so a record
+ * holds the address of its row in panel 0 and each panel adds its own offset; H̃ and dZ stay
+ * row-major (offset 4c). Each entry is summed in list order by one thread, so bits never
+ * depend on the thread count.
  */
 import { HIDDEN_LAYERNORM, HIDDEN_RELU } from './control';
 
@@ -212,15 +213,44 @@ export function backwardRow(q: usize, h: usize, m: i32, m16: i32, hidden: i32, l
   for (let k = m; k < m16; k++) store<f32>(q + ((k as usize) << 2), 0);
 }
 
-/** Wt [m][n16] ← Wdecᵀ for the columns k in [k0, k1) of W [n, m] (entries i ≥ n zero). */
-export function transposeColumns(W: usize, n: i32, m: i32, n16: i32, Wt: usize, k0: i32, k1: i32): void {
+/**
+ * Wdecᵀ packed by 16-column panels, Wt [n16/16][m][16], for the columns k in [k0, k1) of
+ * W [n, m] (entries i ≥ n zero): panel P of row k holds W[16P .. 16P+16][k], so a panel of
+ * O = H̃ Wdecᵀ reads one contiguous block.
+ */
+export function transposePanels(W: usize, n: i32, m: i32, n16: i32, Wt: usize, k0: i32, k1: i32): void {
+  const panelBytes = (m as usize) << 6;
   for (let k = k0; k < k1; k++) {
-    const dst = Wt + (k as usize) * ((n16 as usize) << 2);
-    let src = W + ((k as usize) << 2);
-    for (let i = 0; i < n; i++) {
-      store<f32>(dst + ((i as usize) << 2), load<f32>(src));
-      src += (m as usize) << 2;
+    const src = W + ((k as usize) << 2);
+    const dst = Wt + ((k as usize) << 6);
+    for (let i = 0; i < n16; i++) {
+      const v: f32 = i < n ? load<f32>(src + (((i as usize) * (m as usize)) << 2)) : 0;
+      store<f32>(dst + ((i >> 4) as usize) * panelBytes + (((i & 15) as usize) << 2), v);
     }
-    for (let i = n; i < n16; i++) store<f32>(dst + ((i as usize) << 2), 0);
+  }
+}
+
+/**
+ * W [n, m] packed by 16-column panels, P [m16/16][n][16] (columns ≥ m zero), rows [i0, i1):
+ * a panel of X W or G Wdec then reads rows 64 bytes apart in one block (rows of W itself are
+ * 4 KiB apart at m = 1024, which maps them onto the same cache sets).
+ */
+export function packRows(W: usize, n: i32, m: i32, m16: i32, P: usize, i0: i32, i1: i32): void {
+  const panelBytes = (n as usize) << 6;
+  for (let i = i0; i < i1; i++) {
+    const src = W + (((i as usize) * (m as usize)) << 2);
+    let dst = P + ((i as usize) << 6);
+    let c = 0;
+    for (; c + 16 <= m; c += 16) {
+      const s = src + ((c as usize) << 2);
+      v128.store(dst, v128.load(s));
+      v128.store(dst, v128.load(s, 16), 16);
+      v128.store(dst, v128.load(s, 32), 32);
+      v128.store(dst, v128.load(s, 48), 48);
+      dst += panelBytes;
+    }
+    if (c < m16) {
+      for (let q = 0; q < 16; q++) store<f32>(dst + ((q as usize) << 2), c + q < m ? load<f32>(src + (((c + q) as usize) << 2)) : 0);
+    }
   }
 }

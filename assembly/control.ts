@@ -116,6 +116,9 @@ export const DP_PTR: usize = 380;
 export const GRAD_PTR: usize = 384;
 export const RSTATS_PTR: usize = 388;
 export const RACC_PTR: usize = 392;
+/** Panel-packed encoder and decoder weights [m16/16][n][16] (the same block when tied). */
+export const PE_PTR: usize = 396;
+export const PD_PTR: usize = 400;
 
 export const CTL_BYTES: usize = 512;
 
