@@ -1,13 +1,15 @@
-// The Session contract (src/kernels/backend.ts), one suite run over every registered backend
+// The Session contract (src/core/backend.ts), one suite run over every registered backend
 // (select.ts BACKENDS): a new backend is tested here as soon as it is registered, and says in
 // PROMISES (one line, which TypeScript demands) whether its results are bit-identical for any
-// thread count. Golden losses come from the closed form of SCIENCE.md §2 evaluated in float64
-// below, independently of every backend.
+// thread count. Two problems: the paper's one-hot full batch (golden losses from the closed
+// form of SCIENCE.md §2 evaluated in float64 below, independently of every backend) and the
+// general model on batches (below; golden losses from src/core/model.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig, type TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { initWeights } from '../core/init.js';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers.js';
+import { batchLossAndGradient, createBatchScratch } from '../core/model.js';
+import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers.js';
 import { problemOf } from '../core/train.js';
 import type { Backend, BackendName, Problem, Session } from './backend.js';
 import { BACKENDS, selectBackend } from './select.js';
@@ -155,7 +157,7 @@ describe.each(Object.keys(BACKENDS) as BackendName[])('backend contract: %s', (n
     await expect(selectBackend(name, unknown, false)).rejects.toThrow(new RegExp(`invalid backend \\(--backend\\): "${name}" does not support`));
   });
 
-  it.runIf(PROMISES[name].threadsBitIdentical).each([
+  if (PROMISES[name].threadsBitIdentical) it.each([
     [1, 13, 21],
     [3, 9, 10],
   ])('%i×(%i, %i): weights and losses are bit-identical for 1, 2 and 3 threads', async (nInstances, nFeatures, nHidden) => {
@@ -171,6 +173,148 @@ describe.each(Object.keys(BACKENDS) as BackendName[])('backend contract: %s', (n
     for (const r of runs.slice(1)) {
       expect(r.W.equals(runs[0].W)).toBe(true);
       expect(r.losses).toEqual(runs[0].losses);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// The same contract on the general model (SCIENCE.md §8): a batch with every step. A backend
+// that has no kernel for it must refuse it in supports() (and selection must say so clearly);
+// one that supports it must honour the whole contract. Golden losses: src/core/model.ts.
+
+const AVAILABLE = Object.fromEntries(await Promise.all((Object.keys(BACKENDS) as BackendName[]).map(async (name) => [name, await BACKENDS[name]()] as const))) as Record<BackendName, Backend | null>;
+
+/** Deterministic uniform [0, 1) stream (mulberry32). */
+function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const BATCH_PROBLEM: Problem = {
+  nInstances: 2,
+  nFeatures: 6,
+  nHidden: 11,
+  benefit: true,
+  interference: true,
+  optimizer: 'adamw',
+  hyper: { ...OPTIMIZER_DEFAULTS, lr: 0.01, lambda: 0.05 },
+  threads: 1,
+  data: 'batch',
+  batchSize: 5,
+  hidden: 'relu',
+  untied: true,
+};
+
+/** Weights W0 and W_dec0 (float32 values), and a stream of sparse batches with a zero row. */
+function batchFixtures(p: Problem, seed = 3) {
+  const u = uniform(seed);
+  const size = p.nInstances * p.nFeatures * p.nHidden;
+  const W0 = Float32Array.from({ length: size }, () => u() - 0.5);
+  const D0 = Float32Array.from({ length: size }, () => u() - 0.5);
+  const batch = () => Float32Array.from({ length: p.nInstances * p.batchSize * p.nFeatures }, (_, j) => (Math.floor(j / p.nFeatures) % p.batchSize === 1 ? 0 : u() < 0.3 ? 1 : 0));
+  return { W0, D0, batch };
+}
+
+/** Loss per instance from src/core/model.ts (float64). */
+function modelLoss(p: Problem, X: Float32Array, W: ArrayLike<number>, D: ArrayLike<number>): number[] {
+  const { nFeatures: n, nHidden: m, batchSize: B } = p;
+  const model = { nFeatures: n, nHidden: m, hidden: p.hidden, lambda: p.hyper.lambda, benefit: p.benefit, interference: p.interference };
+  const s = createBatchScratch(B, n, m);
+  return Array.from({ length: p.nInstances }, (_, i) => {
+    const w = Float64Array.from(W).subarray(i * n * m, (i + 1) * n * m);
+    const d = Float64Array.from(D).subarray(i * n * m, (i + 1) * n * m);
+    return batchLossAndGradient(X.subarray(i * B * n, (i + 1) * B * n), B, w, p.untied ? d : null, null, model, s, new Float64Array(n * m), p.untied ? new Float64Array(n * m) : null);
+  });
+}
+
+const batchSupported = (name: BackendName) => AVAILABLE[name] !== null && AVAILABLE[name].supports(BATCH_PROBLEM, true);
+
+describe.each(Object.keys(BACKENDS) as BackendName[])('backend contract on batches: %s', (name) => {
+  it('runs batches, or refuses them clearly when it has no kernel for them', async () => {
+    if (batchSupported(name)) expect((await selectBackend(name, BATCH_PROBLEM, true)).name).toBe(name);
+    else await expect(selectBackend(name, BATCH_PROBLEM, true)).rejects.toThrow(new RegExp(`"${name}" does not support this configuration`));
+  });
+});
+
+describe.each((Object.keys(BACKENDS) as BackendName[]).filter(batchSupported))('backend contract on batches (relu, untied): %s', (name) => {
+  const backend = AVAILABLE[name];
+  const open = (threads = 1) => {
+    const p = { ...BATCH_PROBLEM, threads };
+    const f = batchFixtures(p);
+    const s = backend!.createSession(p, f.W0, f.D0);
+    sessions.push(s);
+    return { s, f };
+  };
+
+  it('weights() and decoderWeights() hold W0 and W_dec0; evaluate(X) gives the model.ts loss and changes nothing', () => {
+    const { s, f } = open();
+    expect(bits(s.weights(), s.dtype).equals(bits(f.W0, s.dtype))).toBe(true);
+    expect(bits(s.decoderWeights()!, s.dtype).equals(bits(f.D0, s.dtype))).toBe(true);
+    const X = f.batch();
+    const want = modelLoss(BATCH_PROBLEM, X, f.W0, f.D0);
+    const got = Array.from(s.evaluate(X).loss);
+    for (let i = 0; i < 2; i++) expect(Math.abs(got[i] - want[i]) / want[i]).toBeLessThan(tolerance(s));
+    expect(bits(s.weights(), s.dtype).equals(bits(f.W0, s.dtype))).toBe(true);
+    expect(s.stepCount).toBe(0);
+  });
+
+  it('step(noise, forces, X) reports the loss before it, moves both matrices, counts; the wrong batch size throws', () => {
+    const { s, f } = open();
+    const X = f.batch();
+    const before = Array.from(s.evaluate(X).loss);
+    expect(Array.from(s.step(null, true, X).loss)).toEqual(before);
+    expect(s.stepCount).toBe(1);
+    expect(bits(s.weights(), s.dtype).equals(bits(f.W0, s.dtype))).toBe(false);
+    expect(bits(s.decoderWeights()!, s.dtype).equals(bits(f.D0, s.dtype))).toBe(false);
+    expect(() => s.step(null, false, new Float32Array(7))).toThrow(RangeError);
+    expect(s.stepCount).toBe(1);
+    s.step(new Float64Array(2 * 11).fill(0.01), false, f.batch());
+    expect(s.stepCount).toBe(2);
+  });
+
+  it('setWeights(W, W_dec) restarts bit for bit; without the decoder it throws', () => {
+    const a = open(), b = open();
+    for (let t = 0; t < 3; t++) a.s.step(null, false, a.f.batch());
+    a.s.setWeights(a.f.W0, a.f.D0);
+    expect(a.s.stepCount).toBe(0);
+    const c = batchFixtures(BATCH_PROBLEM, 11);
+    for (let t = 0; t < 3; t++) {
+      const X = c.batch();
+      a.s.step(null, false, X);
+      b.s.step(null, false, X);
+    }
+    expect(bits(a.s.weights(), a.s.dtype).equals(bits(b.s.weights(), b.s.dtype))).toBe(true);
+    expect(bits(a.s.decoderWeights()!, a.s.dtype).equals(bits(b.s.decoderWeights()!, b.s.dtype))).toBe(true);
+    expect(() => a.s.setWeights(a.f.W0)).toThrow(/decoder/);
+  });
+
+  it('dispose() twice is fine; then steps throw', () => {
+    const { s, f } = open();
+    s.dispose();
+    s.dispose();
+    expect(() => s.step(null, false, f.batch())).toThrow(/dispose/);
+  });
+
+  if (PROMISES[name].threadsBitIdentical) it('bit-identical for 1, 2 and 3 threads (with noise and forces)', () => {
+    const runs = [1, 2, 3].map((threads) => {
+      const { s, f } = open(threads);
+      const out: number[] = [];
+      for (let t = 0; t < 6; t++) {
+        const st = s.step(t % 2 ? new Float64Array(22).fill(0.02 * t) : null, t % 3 === 0, f.batch());
+        out.push(...st.loss, ...(t % 3 === 0 ? st.forces : []));
+      }
+      return { W: bits(s.weights(), s.dtype), D: bits(s.decoderWeights()!, s.dtype), out };
+    });
+    for (const r of runs.slice(1)) {
+      expect(r.W.equals(runs[0].W)).toBe(true);
+      expect(r.D.equals(runs[0].D)).toBe(true);
+      expect(r.out).toEqual(runs[0].out);
     }
   });
 });

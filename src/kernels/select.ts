@@ -13,6 +13,7 @@ import { createTrainer, hasNoise, problemOf, type Trainer } from '../core/train.
 import type { Backend, BackendName, Problem } from './backend.js';
 import { referenceBackend } from './reference.js';
 import { createWasmBackend } from './wasm.js';
+import { KERNEL_HIDDEN_LAYERS, KERNEL_OPTIMIZERS } from './wasm-module.js';
 
 type BackendFactory = () => Promise<Backend | null>;
 
@@ -47,10 +48,12 @@ export async function openTrainer(config: TrainConfig, options: { W0?: Float32Ar
 
 /** What in a problem the kernels lack, for the error message. */
 function unsupportedReason(p: Problem, withNoise: boolean): string {
-  if (withNoise) return 'hidden noise';
+  if (!Object.hasOwn(KERNEL_OPTIMIZERS, p.optimizer)) return `the optimizer "${p.optimizer}"`;
+  if (p.data === 'batch') return Object.hasOwn(KERNEL_HIDDEN_LAYERS, p.hidden) ? 'this problem' : `the ${p.hidden} hidden layer`;
+  // the one-hot (Gram) kernels are the paper's setting; the general model runs on batches
+  if (withNoise) return 'hidden noise on one-hot data';
   if (!p.benefit) return 'the feature-benefit force switched off';
-  if (p.data !== 'onehot') return 'general batches';
-  if (p.hidden !== 'linear') return `the ${p.hidden} hidden layer`;
-  if (p.untied) return 'untied weights';
+  if (p.hidden !== 'linear') return `the ${p.hidden} hidden layer on one-hot data`;
+  if (p.untied) return 'untied weights on one-hot data';
   return 'this problem';
 }

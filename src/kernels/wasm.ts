@@ -1,9 +1,12 @@
 /**
  * WebAssembly SIMD backend (float32). A session keeps W, the optimizer state and all scratch
- * (G, M, D) in one wasm memory; a step is one call into wasm and copies nothing. With several
- * threads the memory is shared with worker threads (pool.ts) that split the instances, or the
- * row panels of a single instance; every entry is summed in the same order whatever the
- * split, so weights are bit-identical for any thread count (assembly/schedule.ts).
+ * (G, M, D) in one wasm memory; a step is one call into wasm and copies nothing but the batch.
+ * With several threads the memory is shared with worker threads (pool.ts) that split the
+ * instances, or the row panels of a single instance; every entry is summed in the same order
+ * whatever the split, so weights are bit-identical for any thread count.
+ * Two paths: the paper's one-hot full batch through the Gram matrix (assembly/schedule.ts),
+ * and the general model on batches (data 'batch': every hidden layer, tied or untied, hidden
+ * noise, the force switches; assembly/batch-schedule.ts), which skips the zeros of X, H and G.
  *
  * @example
  *   const backend = await createWasmBackend();     // null without WebAssembly SIMD
@@ -13,13 +16,14 @@
 import { OPTIMIZERS, type FloatArray } from '../core/optimizers.js';
 import type { Backend, Problem, Session, StepStats } from './backend.js';
 import { loadSpawner, type Spawner } from './pool.js';
-import { CMD_EVALUATE, CMD_STEP, FAILED_OFFSET, KERNEL_OPTIMIZERS, MAX_PAGES, instantiate, loadKernels, type KernelExports, type Kernels } from './wasm-module.js';
+import { CMD_EVALUATE, CMD_STEP, FAILED_OFFSET, KERNEL_HIDDEN_LAYERS, KERNEL_OPTIMIZERS, MAX_PAGES, instantiate, loadKernels, type KernelExports, type Kernels } from './wasm-module.js';
 
 /** Most threads a session starts, whatever is asked. */
 export const MAX_THREADS = 64;
 /**
- * Below this many multiply-adds per step and thread (n²m per instance), waking workers costs
- * more than it saves (measured with bench/kernels.mjs: a step this size takes ~0.1 ms).
+ * Below this many multiply-adds per step and thread (n²m per instance one-hot, 3Bnm batched),
+ * waking workers costs more than it saves (measured with bench/kernels.mjs: a step this size
+ * takes ~0.1 ms).
  */
 const MIN_WORK_PER_THREAD = 1 << 22;
 /** How long Node waits for its workers to start before stepping on one thread meanwhile. */
@@ -43,7 +47,8 @@ const reaper = typeof FinalizationRegistry === 'function' ? new FinalizationRegi
  */
 export function chooseThreads(problem: Problem, cores: number): number {
   if (problem.threads > 0) return Math.min(problem.threads, MAX_THREADS);
-  const work = problem.nInstances * problem.nFeatures * problem.nFeatures * problem.nHidden;
+  const rows = problem.data === 'batch' ? 3 * problem.batchSize : problem.nFeatures;
+  const work = problem.nInstances * rows * problem.nFeatures * problem.nHidden;
   return Math.max(1, Math.min(cores, MAX_THREADS, Math.floor(work / MIN_WORK_PER_THREAD)));
 }
 
@@ -60,7 +65,11 @@ class WasmSession implements Session {
   private readonly workers: WorkerHandle[] = [];
   private poolReady: boolean;
   private buffer: ArrayBufferLike | undefined;
+  private readonly batched: boolean;
   private W!: Float32Array;
+  private Wd: Float32Array | null = null;
+  private X: Float32Array | null = null;
+  private xi: Float32Array | null = null;
   private state: Float32Array[] = [];
   private stats!: StepStats;
   private disposed = false;
@@ -70,6 +79,7 @@ class WasmSession implements Session {
     spawner: Spawner | null,
     private readonly p: Problem,
     W0: FloatArray,
+    decoder0?: FloatArray,
   ) {
     const wanted = chooseThreads(p, spawner?.cores ?? 1);
     const threaded = wanted > 1 && kernels.shared !== null && spawner !== null;
@@ -83,16 +93,21 @@ class WasmSession implements Session {
     this.size = p.nInstances * p.nFeatures * p.nHidden;
     const id = KERNEL_OPTIMIZERS[p.optimizer];
     if (id === undefined) throw new Error(`wasm backend: no kernel for optimizer "${p.optimizer}" (supports() refuses it)`);
-    const end = this.k.configure(this.ctl, p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.slots, this.threads);
+    this.batched = p.data === 'batch';
+    const hidden = KERNEL_HIDDEN_LAYERS[p.hidden];
+    if (this.batched && hidden === undefined) throw new Error(`wasm backend: no kernel for the ${p.hidden} hidden layer (supports() refuses it)`);
+    const end = this.batched
+      ? this.k.configureBatch(this.ctl, p.nInstances, p.nFeatures, p.nHidden, p.batchSize, hidden, p.untied ? 1 : 0, p.benefit ? 1 : 0, p.interference ? 1 : 0, id, this.slots, this.threads)
+      : this.k.configure(this.ctl, p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.slots, this.threads);
     const pages = Math.ceil(end / 65536);
     if (pages > MAX_PAGES) {
-      throw new RangeError(`wasm backend: ${p.nInstances} × ${p.nFeatures} × ${p.nHidden} needs ${(end / 2 ** 30).toFixed(1)} GiB, over the 4 GiB of a wasm memory`);
+      throw new RangeError(`wasm backend: ${p.nInstances} × ${p.nFeatures} × ${p.nHidden}${this.batched ? ` with batches of ${p.batchSize}` : ''} needs ${(end / 2 ** 30).toFixed(1)} GiB, over the 4 GiB of a wasm memory`);
     }
     this.memory.grow(pages - this.memory.buffer.byteLength / 65536);
     const h = p.hyper;
     this.k.setHyper(this.ctl, h.lr, h.lambda, h.weightDecay, h.beta1, h.beta2, h.eps);
     this.refreshViews();
-    this.setWeights(W0);
+    this.setWeights(W0, decoder0);
     this.poolReady = this.threads === 1;
     if (threaded) this.startWorkers(module, spawner!);
   }
@@ -132,7 +147,14 @@ class WasmSession implements Session {
     const { nInstances } = this.p;
     this.W = new Float32Array(buffer, this.k.weightsPtr(this.ctl), this.size);
     const stateValues = this.k.stateValues(this.ctl);
-    this.state = Array.from({ length: this.slots }, (_, s) => new Float32Array(buffer, this.k.statePtr(this.ctl, s), stateValues));
+    const slots = this.p.untied ? [0, 1, 2, 3].filter((s) => s % 2 < this.slots) : [0, 1].slice(0, this.slots);
+    this.state = slots.map((s) => new Float32Array(buffer, this.k.statePtr(this.ctl, s), stateValues));
+    if (this.batched) {
+      const { nFeatures: n, nHidden: m, batchSize: B } = this.p;
+      if (this.p.untied) this.Wd = new Float32Array(buffer, this.k.decoderPtr(this.ctl), this.size);
+      this.X = new Float32Array(buffer, this.k.batchPtr(this.ctl), nInstances * B * n);
+      this.xi = new Float32Array(buffer, this.k.noisePtr(this.ctl), nInstances * Math.ceil(m / 16) * 16);
+    }
     this.stats = {
       loss: new Float64Array(buffer, this.k.lossPtr(this.ctl), nInstances),
       forces: new Float64Array(buffer, this.k.forcesPtr(this.ctl), nInstances * 3),
@@ -144,32 +166,55 @@ class WasmSession implements Session {
     return this.W;
   }
 
-  decoderWeights(): null {
-    return null; // tied weights only (supports() refuses untied problems)
+  decoderWeights(): Float32Array | null {
+    this.refreshViews();
+    return this.Wd;
   }
 
-  setWeights(W: FloatArray): void {
-    if (W.length !== this.size) {
-      throw new RangeError(`setWeights: expected ${this.size} values [${this.p.nInstances}, ${this.p.nFeatures}, ${this.p.nHidden}], got ${W.length}`);
-    }
+  setWeights(W: FloatArray, decoder?: FloatArray): void {
+    const shape = `[${this.p.nInstances}, ${this.p.nFeatures}, ${this.p.nHidden}]`;
+    if (W.length !== this.size) throw new RangeError(`setWeights: expected ${this.size} values ${shape}, got ${W.length}`);
+    if (this.p.untied && decoder?.length !== this.size) throw new RangeError(`setWeights: an untied model needs decoder weights ${shape}, got ${decoder?.length ?? 'none'}`);
     this.refreshViews();
     this.W.set(W);
+    if (this.Wd) this.Wd.set(decoder!);
     for (const s of this.state) s.fill(0);
     this.stepCount = 0;
   }
 
   step(noise: Float64Array | null, withForces: boolean, X?: Float32Array | null): StepStats {
-    if (X) throw new Error('wasm backend: general batches are not supported yet (use the reference backend)');
-    if (noise) throw new Error('wasm backend: hidden-layer noise is not supported (use the reference backend)');
+    this.load(noise, X ?? null);
     const t = this.stepCount + 1;
     this.command(CMD_STEP, withForces, t);
     this.stepCount = t;
     return this.stats;
   }
 
-  evaluate(): StepStats {
+  evaluate(X?: Float32Array | null): StepStats {
+    this.load(null, X ?? null);
     this.command(CMD_EVALUATE, true, this.stepCount + 1);
     return this.stats;
+  }
+
+  /** Copies this command's batch and noise into the memory (batched path), after checking their sizes. */
+  private load(noise: Float64Array | null, X: Float32Array | null): void {
+    if (this.disposed) throw new Error('wasm backend: session used after dispose()');
+    const { nInstances, nFeatures: n, nHidden: m, batchSize: B } = this.p;
+    if (!this.batched) {
+      if (X) throw new Error('wasm backend: a one-hot session takes no batch');
+      if (noise) throw new Error('wasm backend: hidden-layer noise on one-hot data is not supported here (use data batch, or the reference backend)');
+      return;
+    }
+    const want = nInstances * B * n;
+    if (!X || X.length !== want) throw new RangeError(`wasm backend: a batch step needs X [${nInstances}, ${B}, ${n}] (${want} values), got ${X ? X.length : 'none'}`);
+    if (noise && noise.length !== nInstances * m) throw new RangeError(`wasm backend: noise must be [${nInstances}, ${m}] (${nInstances * m} values), got ${noise.length}`);
+    this.refreshViews();
+    this.X!.set(X);
+    if (noise) {
+      const stride = this.xi!.length / nInstances;
+      for (let i = 0; i < nInstances; i++) for (let k = 0; k < m; k++) this.xi![i * stride + k] = noise[i * m + k];
+    }
+    this.k.setNoise(this.ctl, noise ? 1 : 0);
   }
 
   private command(cmd: number, withForces: boolean, t: number): void {
@@ -207,11 +252,20 @@ export async function createWasmBackend(): Promise<Backend | null> {
   const spawner = kernels.shared ? await loadSpawner() : null;
   return {
     name: 'wasm',
-    // hidden-layer noise, the benefit-off ablation and the general model (batches, other
-    // hidden layers, untied weights) stay with the reference (SCIENCE.md §6 E, §8);
-    // an optimizer is supported exactly when the kernels define its id (assembly/control.ts OPT_*)
-    supports: (problem, withNoise) =>
-      !withNoise && problem.benefit && problem.data === 'onehot' && problem.hidden === 'linear' && !problem.untied && Object.hasOwn(KERNEL_OPTIMIZERS, problem.optimizer),
-    createSession: (problem, W0) => new WasmSession(kernels, spawner, problem, W0),
+    supports: (problem, withNoise) => Object.hasOwn(KERNEL_OPTIMIZERS, problem.optimizer) && (problem.data === 'batch' ? batchSupported(problem) : oneHotSupported(problem, withNoise)),
+    createSession: (problem, W0, decoder0) => new WasmSession(kernels, spawner, problem, W0, decoder0),
   };
+}
+
+/**
+ * The one-hot path (Gram kernels) is the paper's setting: linear, tied, both forces, no noise;
+ * the rest of the one-hot variants stay with the reference (SCIENCE.md §6 E).
+ */
+function oneHotSupported(p: Problem, withNoise: boolean): boolean {
+  return !withNoise && p.benefit && p.hidden === 'linear' && !p.untied;
+}
+
+/** The batched path takes every hidden layer the kernels define (assembly/control.ts HIDDEN_*), noise and both switches. */
+function batchSupported(p: Problem): boolean {
+  return Object.hasOwn(KERNEL_HIDDEN_LAYERS, p.hidden);
 }

@@ -1,0 +1,181 @@
+// The wasm backend's batched path as a Session, against the reference backend (src/core/model.ts,
+// float64) at awkward sizes (n = 1, m = 1, m % 4 = 3, all-zero rows, B = 1), for each hidden
+// layer, tied and untied, with noise and λ: losses, forces and AdamW trajectories; and the same
+// bits for 1, 2 and 3 threads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HiddenLayer } from '../core/model.js';
+import { HIDDEN_LAYERS } from '../core/model.js';
+import { OPTIMIZER_DEFAULTS, type OptimizerName } from '../core/optimizers.js';
+import type { Backend, Problem, Session } from './backend.js';
+import { referenceBackend } from './reference.js';
+import { selectBackend } from './select.js';
+import { createWasmBackend } from './wasm.js';
+
+let wasm: Backend;
+const sessions: Session[] = [];
+beforeAll(async () => {
+  wasm = (await createWasmBackend())!;
+  expect(wasm).not.toBeNull();
+});
+afterAll(() => sessions.forEach((s) => s.dispose()));
+
+/** Deterministic uniform [0, 1) stream (mulberry32). */
+function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Shape {
+  instances: number;
+  n: number;
+  m: number;
+  B: number;
+}
+
+function problem(s: Shape, hidden: HiddenLayer, untied: boolean, lambda: number, optimizer: OptimizerName = 'adamw', threads = 1): Problem {
+  return {
+    nInstances: s.instances,
+    nFeatures: s.n,
+    nHidden: s.m,
+    benefit: true,
+    interference: true,
+    optimizer,
+    hyper: { ...OPTIMIZER_DEFAULTS, lr: 0.01, lambda },
+    threads,
+    data: 'batch',
+    batchSize: s.B,
+    hidden,
+    untied,
+  };
+}
+
+/** Weights (float32 values, so both backends start from the same point), a batch source with zero rows, noise. */
+function fixtures(s: Shape, seed: number) {
+  const u = uniform(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const size = s.instances * s.n * s.m;
+  const W0 = Float32Array.from({ length: size }, () => gauss() * 0.4);
+  const D0 = Float32Array.from({ length: size }, () => gauss() * 0.4);
+  const batch = () => {
+    const X = new Float32Array(s.instances * s.B * s.n);
+    for (let r = 0; r < s.instances * s.B; r++) {
+      if (r % 4 === 2) continue; // all-zero rows
+      for (let i = 0; i < s.n; i++) if (u() < 0.3 || s.n === 1) X[r * s.n + i] = r % 2 ? 1 : u() + 0.05;
+    }
+    return X;
+  };
+  const noise = () => Float64Array.from({ length: s.instances * s.m }, () => gauss() * 0.05);
+  return { W0, D0, batch, noise };
+}
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+};
+
+const shapes: Shape[] = [
+  { instances: 1, n: 1, m: 1, B: 1 },
+  { instances: 2, n: 5, m: 7, B: 6 },
+  { instances: 1, n: 12, m: 19, B: 9 },
+];
+const cases = shapes.flatMap((s) => HIDDEN_LAYERS.flatMap((hidden) => [false, true].map((untied) => [s, hidden, untied] as const)));
+
+describe('wasm batched session against the reference (src/core/model.ts)', () => {
+  it.each(cases)('%o %s untied=%s: 30 AdamW steps with noise and λ; losses and forces', (s, hidden, untied) => {
+    const lambda = 0.05;
+    const f = fixtures(s, s.n * 100 + s.m + (untied ? 7 : 0));
+    const p = problem(s, hidden, untied, lambda);
+    expect(wasm.supports(p, true)).toBe(true);
+    const a = wasm.createSession(p, f.W0, untied ? f.D0 : undefined);
+    const b = referenceBackend.createSession(p, f.W0, untied ? f.D0 : undefined);
+    sessions.push(a);
+    for (let t = 0; t < 30; t++) {
+      const X = f.batch();
+      const xi = t % 3 === 0 ? null : f.noise();
+      const record = t % 10 === 0;
+      const sa = a.step(xi, record, X);
+      const sb = b.step(xi, record, X);
+      for (let i = 0; i < s.instances; i++) {
+        expect(Math.abs(sa.loss[i] - sb.loss[i]), `step ${t} loss`).toBeLessThanOrEqual(1e-4 * Math.max(1, sb.loss[i]));
+        if (record) for (let j = 0; j < 3; j++) expect(Math.abs(sa.forces[i * 3 + j] - sb.forces[i * 3 + j]), `step ${t} force ${j}`).toBeLessThanOrEqual(1e-4 * Math.max(1, sb.forces[i * 3 + j]));
+      }
+    }
+    expect(a.stepCount).toBe(30);
+    expect(maxAbsDiff(a.weights(), b.weights())).toBeLessThan(2e-4);
+    if (untied) expect(maxAbsDiff(a.decoderWeights()!, b.decoderWeights()!)).toBeLessThan(2e-4);
+    else expect(a.decoderWeights()).toBeNull();
+    const X = f.batch();
+    const ea = Array.from(a.evaluate(X).loss), eb = Array.from(b.evaluate(X).loss);
+    for (let i = 0; i < s.instances; i++) expect(Math.abs(ea[i] - eb[i])).toBeLessThanOrEqual(1e-4 * Math.max(1, eb[i]));
+  });
+
+  it.each(['sgd', 'prox-sgd', 'adam'] as const)('%s, layernorm, untied, benefit off: 20 steps agree', (optimizer) => {
+    const s = { instances: 1, n: 6, m: 11, B: 5 };
+    const f = fixtures(s, 5);
+    const p = { ...problem(s, 'layernorm', true, 0.1, optimizer), benefit: false };
+    const a = wasm.createSession(p, f.W0, f.D0);
+    const b = referenceBackend.createSession(p, f.W0, f.D0);
+    sessions.push(a);
+    for (let t = 0; t < 20; t++) {
+      const X = f.batch();
+      a.step(null, false, X);
+      b.step(null, false, X);
+    }
+    expect(maxAbsDiff(a.weights(), b.weights())).toBeLessThan(1e-4);
+    expect(maxAbsDiff(a.decoderWeights()!, b.decoderWeights()!)).toBeLessThan(1e-4);
+  });
+
+  it.each([
+    [{ instances: 1, n: 13, m: 21, B: 10 }, 'relu', false],
+    [{ instances: 3, n: 9, m: 35, B: 7 }, 'layernorm', true],
+  ] as const)('%o %s untied=%s: weights, losses and forces bit-identical for 1, 2 and 3 threads', (s, hidden, untied) => {
+    const runs = [1, 2, 3].map((threads) => {
+      const f = fixtures(s, 99);
+      const session = wasm.createSession(problem(s, hidden, untied, 0.02, 'adamw', threads), f.W0, untied ? f.D0 : undefined);
+      sessions.push(session);
+      expect((session as Session & { threadsInUse: number }).threadsInUse).toBe(threads);
+      const out: number[] = [];
+      for (let t = 0; t < 10; t++) {
+        const st = session.step(t % 2 ? f.noise() : null, t % 4 === 0, f.batch());
+        out.push(...st.loss, ...(t % 4 === 0 ? st.forces : []));
+      }
+      const W = Buffer.from(Float32Array.from(session.weights()).buffer);
+      const D = untied ? Buffer.from(Float32Array.from(session.decoderWeights()!).buffer) : null;
+      return { W, D, out };
+    });
+    for (const r of runs.slice(1)) {
+      expect(r.W.equals(runs[0].W)).toBe(true);
+      if (untied) expect(r.D!.equals(runs[0].D!)).toBe(true);
+      expect(r.out).toEqual(runs[0].out);
+    }
+  });
+
+  it('refuses a batch of the wrong size, and batches on a one-hot session, with a clear error', () => {
+    const s = { instances: 2, n: 4, m: 5, B: 3 };
+    const f = fixtures(s, 1);
+    const a = wasm.createSession(problem(s, 'relu', false, 0), f.W0);
+    sessions.push(a);
+    expect(() => a.step(null, false, new Float32Array(5))).toThrow(/X \[2, 3, 4\] \(24 values\), got 5/);
+    expect(() => a.evaluate()).toThrow(/got none/);
+    expect(() => a.step(new Float64Array(3), false, f.batch())).toThrow(/noise must be \[2, 5\]/);
+    expect(a.stepCount).toBe(0);
+    expect(() => wasm.createSession(problem(s, 'relu', true, 0), f.W0)).toThrow(/decoder weights/);
+  });
+
+  it('auto selects wasm for batches with every hidden layer, noise and untied weights', async () => {
+    for (const hidden of HIDDEN_LAYERS) {
+      const p = problem({ instances: 1, n: 4, m: 4, B: 2 }, hidden, true, 0.1);
+      expect((await selectBackend('auto', p, true)).name).toBe('wasm');
+    }
+    const unknown = { ...problem({ instances: 1, n: 4, m: 4, B: 2 }, 'relu', false, 0), hidden: 'gelu' } as unknown as Problem;
+    expect(wasm.supports(unknown, false)).toBe(false);
+    await expect(selectBackend('wasm', unknown, false)).rejects.toThrow(/does not support this configuration \(the gelu hidden layer/);
+  });
+});
