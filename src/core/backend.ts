@@ -22,7 +22,7 @@ import type { FloatArray } from './model.js';
 import type { HiddenLayer } from './model.js';
 import type { OptimizerHyper, OptimizerName } from './optimizers.js';
 
-export type BackendName = 'reference' | 'wasm';
+export type BackendName = 'reference' | 'wasm' | 'native';
 
 /** 'onehot': X = I implicit, full batch; 'batch': X passed with every step. */
 export type DataKind = 'onehot' | 'batch';

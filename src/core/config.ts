@@ -14,7 +14,7 @@ import { ConfigError } from './errors.js';
 import { NOISE_NAMES } from './noise.js';
 import { OPTIMIZER_NAMES } from './optimizers.js';
 
-export const BACKEND_NAMES = ['auto', 'reference', 'wasm'] as const;
+export const BACKEND_NAMES = ['auto', 'reference', 'wasm', 'native'] as const;
 export type BackendChoice = (typeof BACKEND_NAMES)[number];
 
 /** Training state above this estimate is refused (MiB); raise `memoryLimitMiB` deliberately. */
@@ -113,8 +113,8 @@ export const CONFIG_FIELDS = {
   noise: choiceField('none', NOISE_NAMES, { flag: '--noise', arg: '<kind>', help: `hidden-layer noise: ${NOISE_NAMES.join(', ')}`, explorer: { url: 'noise', label: 'hidden noise', group: 'Training' } }),
   noiseStd: numField(0.1, finite((v) => v >= 0, 'must be a finite number >= 0'), { flag: '--noise-std', help: 'hidden-noise standard deviation σ', explorer: { url: 'sigma', label: 'noise σ', group: 'Training', step: 'any', min: 0 } }),
   snapshotEvery: intField(100, 1, { flag: '--snapshot-every', help: 'record metrics every k steps (and the first and last)' }),
-  backend: choiceField('auto' as BackendChoice, BACKEND_NAMES, { flag: '--backend', help: 'auto, reference (float64 TypeScript) or wasm (SIMD)' }),
-  threads: intField(0, 0, { flag: '--threads', help: 'worker threads for the wasm backend (0 = automatic)' }, ' (0 = automatic)'),
+  backend: choiceField('auto' as BackendChoice, BACKEND_NAMES, { flag: '--backend', help: 'auto (native when built, else wasm), reference (float64 TypeScript), wasm (SIMD) or native (C kernels built at install)' }),
+  threads: intField(0, 0, { flag: '--threads', help: 'worker threads for the wasm and native backends (0 = automatic)' }, ' (0 = automatic)'),
   weightDecay: numField(0.01, finite((v) => v >= 0, 'must be a finite number >= 0'), { flag: '--weight-decay', help: 'AdamW decoupled weight decay' }),
   beta1: numField(0.9, finite((v) => v >= 0 && v < 1, 'must be in [0, 1)'), { flag: '--beta1', help: 'Adam/AdamW β1' }),
   beta2: numField(0.999, finite((v) => v >= 0 && v < 1, 'must be in [0, 1)'), { flag: '--beta2', help: 'Adam/AdamW β2' }),

@@ -9,7 +9,7 @@ import { OPTIMIZER_NAMES } from '../core/optimizers.js';
 import { createTrainer, problemOf } from '../core/train.js';
 import type { Backend, Session } from './backend.js';
 import { referenceBackend } from './reference.js';
-import { selectBackend } from './select.js';
+import { AUTO_ORDER, BACKENDS, selectBackend } from './select.js';
 import { chooseThreads, createWasmBackend } from './wasm.js';
 
 let wasm: Backend;
@@ -208,8 +208,10 @@ describe('wasm session contract', () => {
     expect((await selectBackend('auto', p, true)).name).toBe('reference');
   });
 
-  it('is what backend auto picks', async () => {
-    expect((await selectBackend('auto', problemOf(config), false)).name).toBe('wasm');
+  it('is what backend auto picks when the native addon is not loaded', async () => {
+    const native = await BACKENDS.native();
+    expect((await selectBackend('auto', problemOf(config), false)).name).toBe(native === null ? 'wasm' : 'native');
+    expect(AUTO_ORDER.indexOf('wasm')).toBe(AUTO_ORDER.indexOf('native') + 1);
   });
 
   it('cannot be used after dispose', () => {

@@ -51,7 +51,7 @@ describe('reproduce --scale test', () => {
     // provenance
     expect(html).toContain('incidental 0.1.0');
     expect(result.provenance.runs.length).toBeGreaterThan(0);
-    expect(result.provenance.runs.every((r) => r.backend === 'wasm' || r.backend === 'reference')).toBe(true);
+    expect(result.provenance.runs.every((r) => ['native', 'wasm', 'reference'].includes(r.backend))).toBe(true);
     // the data files hold the rows behind the figure
     const rows = JSON.parse(readFileSync(join(out, 'figures', 'B-count-vs-m.json'), 'utf8')) as Array<{ kind: string }>;
     expect(rows.some((r) => r.kind === 'mean') && rows.some((r) => r.kind === 'n²/4m')).toBe(true);

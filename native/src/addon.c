@@ -1,0 +1,246 @@
+/*
+ * Node-API glue of the native backend (src/kernels/native.ts drives it):
+ *   kernels(wanted?)  → the name of the kernels this CPU runs ("avx512", "avx2", "generic"), or
+ *                       null when `wanted` names kernels it cannot run
+ *   create(W, S1, S2, loss, forces, [instances, n, m, interference, optimizer, threads], kernels?)
+ *                     → a session handle; the typed arrays stay owned (and kept alive) by JS
+ *   setHyper(h, lr, lambda, weightDecay, beta1, beta2, eps)
+ *   run(h, cmd, withForces, stepSize, bc2Sqrt)   one step (cmd 1) or evaluation (cmd 2), synchronous
+ *   dispose(h)
+ *   fmaPeak(iters, kernels?)            → [flops, seconds] of the FMA peak loop (benchmarks)
+ *   phases(W, n, m, reps, kernels?)     → [pack, gram, coefficients, product, update seconds, density]
+ *                                         of one instance on one thread, best of reps (benchmarks)
+ *   products(W, n, m, interference, G, D, kernels?)  G = W Wᵀ and D = M W of one instance (tests)
+ */
+#include <node_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include "probe.h"
+#include "session.h"
+
+#define CHECK(call)                                                          \
+  do {                                                                       \
+    if ((call) != napi_ok) {                                                 \
+      napi_throw_error(env, NULL, "incidental native: Node-API call failed"); \
+      return NULL;                                                           \
+    }                                                                        \
+  } while (0)
+
+typedef struct {
+  session_t *s;
+} handle_t;
+
+static napi_value fail(napi_env env, const char *message) {
+  napi_throw_error(env, NULL, message);
+  return NULL;
+}
+
+/** Reads an optional string argument into buf ("" when absent). */
+static int read_string(napi_env env, napi_value v, char *buf, size_t size) {
+  napi_valuetype type;
+  buf[0] = 0;
+  if (napi_typeof(env, v, &type) != napi_ok) return -1;
+  if (type != napi_string) return 0;
+  size_t len;
+  return napi_get_value_string_utf8(env, v, buf, size, &len) == napi_ok ? 0 : -1;
+}
+
+static napi_value js_kernels(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  char wanted[32] = "";
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc > 0 && read_string(env, argv[0], wanted, sizeof wanted) != 0) return fail(env, "kernels: bad argument");
+  const kernels_t *k = kernels_select(wanted);
+  if (!k) {
+    CHECK(napi_get_null(env, &out));
+    return out;
+  }
+  CHECK(napi_create_string_utf8(env, k->name, NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
+/** The data pointer of a typed array of the given type and at least `count` elements; NULL (no throw) for null/undefined when optional. */
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, size_t count, int optional, void **data) {
+  napi_valuetype vt;
+  *data = NULL;
+  if (napi_typeof(env, v, &vt) != napi_ok) return -1;
+  if (optional && (vt == napi_null || vt == napi_undefined)) return 0;
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return -1;
+  napi_typedarray_type type;
+  size_t length, offset;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, v, &type, &length, data, &buffer, &offset) != napi_ok) return -1;
+  return type == want && length >= count ? 0 : -1;
+}
+
+static void finalize_handle(napi_env env, void *data, void *hint) {
+  (void)env, (void)hint;
+  handle_t *h = data;
+  session_destroy(h->s);
+  free(h);
+}
+
+static napi_value js_create(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7], out;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) return fail(env, "create: expected (W, S1, S2, loss, forces, dims[, kernels])");
+  int dims[6];
+  for (uint32_t i = 0; i < 6; i++) {
+    napi_value e;
+    if (napi_get_element(env, argv[5], i, &e) != napi_ok || napi_get_value_int32(env, e, &dims[i]) != napi_ok) return fail(env, "create: dims must be 6 integers");
+  }
+  problem_t p = {dims[0], dims[1], dims[2], dims[3], dims[4], dims[5]};
+  if (p.instances < 1 || p.n < 1 || p.m < 1 || p.threads < 1 || p.optimizer < OPT_SGD || p.optimizer > OPT_ADAMW) return fail(env, "create: bad dims");
+  const size_t size = (size_t)p.instances * p.n * p.m;
+  const int stateful = p.optimizer == OPT_ADAM || p.optimizer == OPT_ADAMW;
+  void *W, *S1, *S2, *loss, *forces;
+  if (typed(env, argv[0], napi_float32_array, size, 0, &W) || typed(env, argv[1], napi_float32_array, size, !stateful, &S1) ||
+      typed(env, argv[2], napi_float32_array, size, !stateful, &S2) || typed(env, argv[3], napi_float64_array, p.instances, 0, &loss) ||
+      typed(env, argv[4], napi_float64_array, (size_t)p.instances * 3, 0, &forces)) {
+    return fail(env, "create: W, S1, S2 must be Float32Arrays of instances·n·m values, loss and forces Float64Arrays");
+  }
+  char wanted[32] = "";
+  if (argc > 6 && read_string(env, argv[6], wanted, sizeof wanted) != 0) return fail(env, "create: bad kernels name");
+  const kernels_t *k = kernels_select(wanted);
+  if (!k) return fail(env, "create: these kernels do not run on this CPU");
+  handle_t *h = malloc(sizeof *h);
+  if (!h) return fail(env, "create: out of memory");
+  h->s = session_create(k, p, W, S1, S2, loss, forces);
+  if (!h->s) {
+    free(h);
+    return fail(env, "create: out of memory (scratch or threads)");
+  }
+  if (napi_create_external(env, h, finalize_handle, NULL, &out) != napi_ok) {
+    session_destroy(h->s);
+    free(h);
+    return fail(env, "create: Node-API call failed");
+  }
+  return out;
+}
+
+static handle_t *get_handle(napi_env env, napi_value v) {
+  handle_t *h = NULL;
+  if (napi_get_value_external(env, v, (void **)&h) != napi_ok || !h || !h->s) return NULL;
+  return h;
+}
+
+static napi_value js_set_hyper(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  double x[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle_t *h = argc == 7 ? get_handle(env, argv[0]) : NULL;
+  if (!h) return fail(env, "setHyper: expected a live session and 6 numbers");
+  for (int i = 0; i < 6; i++) CHECK(napi_get_value_double(env, argv[i + 1], &x[i]));
+  session_set_hyper(h->s, x[0], x[1], x[2], x[3], x[4], x[5]);
+  return NULL;
+}
+
+static napi_value js_run(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t cmd, forces;
+  double stepSize, bc2Sqrt;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle_t *h = argc == 5 ? get_handle(env, argv[0]) : NULL;
+  if (!h) return fail(env, "run: expected a live session");
+  CHECK(napi_get_value_int32(env, argv[1], &cmd));
+  CHECK(napi_get_value_int32(env, argv[2], &forces));
+  CHECK(napi_get_value_double(env, argv[3], &stepSize));
+  CHECK(napi_get_value_double(env, argv[4], &bc2Sqrt));
+  if (cmd != CMD_STEP && cmd != CMD_EVALUATE) return fail(env, "run: bad command");
+  if (session_run(h->s, cmd, forces != 0, stepSize, bc2Sqrt) != 0) return fail(env, "run: out of memory");
+  return NULL;
+}
+
+static napi_value js_dispose(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle_t *h = argc == 1 ? get_handle(env, argv[0]) : NULL;
+  if (h) {
+    session_destroy(h->s);
+    h->s = NULL;
+  }
+  return NULL;
+}
+
+static const kernels_t *kernels_arg(napi_env env, napi_value *argv, size_t argc, size_t at) {
+  char wanted[32] = "";
+  if (argc > at && read_string(env, argv[at], wanted, sizeof wanted) != 0) return NULL;
+  return kernels_select(wanted);
+}
+
+static napi_value numbers(napi_env env, const double *x, uint32_t count) {
+  napi_value out, e;
+  if (napi_create_array_with_length(env, count, &out) != napi_ok) return NULL;
+  for (uint32_t i = 0; i < count; i++) {
+    if (napi_create_double(env, x[i], &e) != napi_ok || napi_set_element(env, out, i, e) != napi_ok) return NULL;
+  }
+  return out;
+}
+
+static napi_value js_fma_peak(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  double iters;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_double(env, argv[0], &iters) != napi_ok) return fail(env, "fmaPeak: expected an iteration count");
+  const kernels_t *k = kernels_arg(env, argv, argc, 1);
+  if (!k) return fail(env, "fmaPeak: these kernels do not run on this CPU");
+  double r[2];
+  r[0] = probe_fma_peak(k, (long)iters, &r[1]);
+  return numbers(env, r, 2);
+}
+
+static napi_value js_phases(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t n, m, reps;
+  void *W;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4 || napi_get_value_int32(env, argv[1], &n) != napi_ok || napi_get_value_int32(env, argv[2], &m) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &reps) != napi_ok || n < 1 || m < 1 || reps < 1 || typed(env, argv[0], napi_float32_array, (size_t)n * m, 0, &W)) {
+    return fail(env, "phases: expected (W Float32Array [n·m], n, m, reps[, kernels])");
+  }
+  const kernels_t *k = kernels_arg(env, argv, argc, 4);
+  if (!k) return fail(env, "phases: these kernels do not run on this CPU");
+  double r[PROBE_PHASES + 1];
+  if (probe_phases(k, W, n, m, reps, r, &r[PROBE_PHASES]) != 0) return fail(env, "phases: out of memory");
+  return numbers(env, r, PROBE_PHASES + 1);
+}
+
+static napi_value js_products(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  int32_t n, m, interference;
+  void *W, *G, *D;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6 || napi_get_value_int32(env, argv[1], &n) != napi_ok || napi_get_value_int32(env, argv[2], &m) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &interference) != napi_ok || n < 1 || m < 1 || typed(env, argv[0], napi_float32_array, (size_t)n * m, 0, &W) ||
+      typed(env, argv[4], napi_float32_array, (size_t)n * n, 0, &G) || typed(env, argv[5], napi_float32_array, (size_t)n * m, 0, &D)) {
+    return fail(env, "products: expected (W [n·m], n, m, interference, G [n·n], D [n·m][, kernels]) with Float32Arrays");
+  }
+  const kernels_t *k = kernels_arg(env, argv, argc, 6);
+  if (!k) return fail(env, "products: these kernels do not run on this CPU");
+  if (probe_products(k, W, n, m, interference != 0, G, D) != 0) return fail(env, "products: out of memory");
+  return NULL;
+}
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor props[] = {
+    {"kernels", NULL, js_kernels, NULL, NULL, NULL, napi_default, NULL},
+    {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
+    {"setHyper", NULL, js_set_hyper, NULL, NULL, NULL, napi_default, NULL},
+    {"run", NULL, js_run, NULL, NULL, NULL, napi_default, NULL},
+    {"dispose", NULL, js_dispose, NULL, NULL, NULL, napi_default, NULL},
+    {"fmaPeak", NULL, js_fma_peak, NULL, NULL, NULL, napi_default, NULL},
+    {"phases", NULL, js_phases, NULL, NULL, NULL, napi_default, NULL},
+    {"products", NULL, js_products, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}

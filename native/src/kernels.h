@@ -1,0 +1,77 @@
+/*
+ * The native kernels' interface: one table of functions per instruction set (AVX-512,
+ * AVX2 + FMA, portable C), all computing the same bits. Every Gram entry and every product
+ * entry is one chain of fused multiply-adds in increasing summation index, whatever the
+ * vector width, tile or thread that computes it; the optimizer updates are elementwise
+ * IEEE operations without fusion (as the wasm kernels do them). So the instruction set
+ * and the thread count never change a result.
+ *
+ * Layouts (floats unless said): W [n][m] row-major (one instance); Wb, W packed for the
+ * Gram: [nP/32][m][32] (32 rows interleaved, rows ≥ n zero; nP = n rounded up to 32);
+ * G [nP][nP], the upper triangle computed, then mirrored;
+ * coefficient lists per row i: idx [n] (column j) and val [n] (M_ij), cnt[i] records;
+ * product panel P [n][nc] (columns c .. c + nc of W, zero past m); D rows at stride ldd.
+ */
+#ifndef INCIDENTAL_KERNELS_H
+#define INCIDENTAL_KERNELS_H
+#include <stdint.h>
+
+/** Fields of a row's statistics (double): smooth loss, benefit force², Σ|w|, nonzeros, interference force². */
+enum { RS_SMOOTH, RS_BENEFIT, RS_ABS, RS_NONZERO, RS_INTER, ROW_STATS };
+
+/** Optimizer ids, as in src/core/optimizers.ts. */
+enum { OPT_SGD = 0, OPT_PROX_SGD = 1, OPT_ADAM = 2, OPT_ADAMW = 3 };
+
+/** One step's float32 hyperparameters, derived from the float64 ones as the wasm kernels do. */
+typedef struct {
+  float lr, lambda, shrink, beta1, beta2, one_minus_beta1, one_minus_beta2, step_bc2, eps_bc2;
+} hyper_t;
+
+typedef struct {
+  const char *name;
+  /** Gram tile rows and columns; product panel columns. */
+  int mr, nr, nc;
+  /** Packs rows [i0, i1) of W into Wb and writes their Σ|w| and nonzero count into stats (row stride ROW_STATS). */
+  void (*pack_rows)(const float *W, int n, int m, float *Wb, int i0, int i1, double *stats);
+  /** Gram tiles of the row tiles [t0, t1) (tile t = rows t·mr ..), those touching j ≥ i. */
+  void (*gram)(const float *Wb, int n, int nP, int m, float *G, int t0, int t1);
+  /** D rows [r0, r1) of one panel: D[i][0 .. nc) = Σ_q val[i][q] · P[idx[i][q]] in list order. */
+  void (*product)(const int32_t *idx, const float *val, const int32_t *cnt, int n, const float *P, float *D, int ldd, int r0, int r1);
+  /** One optimizer step on `len` consecutive weights with their gradient and state. */
+  void (*update)(int opt, const hyper_t *h, float *w, const float *d, float *s1, float *s2, int len);
+  /** The peak probe: independent FMA chains in registers (benchmarks only). */
+  double (*fma_loop)(long iters);
+  int fma_flops_per_iter;
+} kernels_t;
+
+extern const kernels_t kernels_generic;
+#ifdef INCIDENTAL_X86
+extern const kernels_t kernels_avx2;
+extern const kernels_t kernels_avx512;
+#endif
+
+/** The best kernels this CPU runs, or the named ones ("avx512", "avx2", "generic") if it can; NULL if not. */
+const kernels_t *kernels_select(const char *wanted);
+
+/* ISA-independent pieces (dispatch.c) */
+
+/** Gram row tiles for n and the tile height mr, and the tile columns a row tile t needs. */
+int gram_row_tiles(int n, int mr);
+int gram_tile_cost(int n, int mr, int nr, int t);
+
+/** Rows [r0, r1) of G below the diagonal, from the upper triangle (after the Gram, before coefficients). */
+void mirror_gram(float *G, int n, int nP, int r0, int r1);
+
+/**
+ * Rows [r0, r1) of the full (mirrored) G: M_ii = 4 (G_ii − 1) if G_ii > 0 else 0, M_ij = 4 ReLU(G_ij) (zero without
+ * interference), as lists of nonzeros; M_ii into diag; smooth loss and benefit² into stats.
+ */
+void coefficients(const float *G, int n, int nP, int interference, int32_t *idx, float *val, int32_t *cnt, float *diag, double *stats, int r0, int r1);
+
+/** Copies W[:, c .. c + nc) into P [n][nc], zero past m. */
+void pack_panel(const float *W, int n, int m, int c, int nc, float *P);
+
+/** Σ_k (D_k − mii·W_k)² over one row of `len` weights (double, in order). */
+double interference_sq(const float *w, const float *d, float mii, int len);
+
+#endif

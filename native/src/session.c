@@ -1,0 +1,270 @@
+/* The native session: layout, thread pool and the schedule of a command (session.h). */
+#define _GNU_SOURCE
+#include "session.h"
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  float *Wb, *G, *val, *diag, *Dpanel, *P, *Dfull;
+  int32_t *idx, *cnt;
+} slot_t;
+
+struct session {
+  const kernels_t *k;
+  problem_t p;
+  int nP, mNC;
+  float *W, *S1, *S2;
+  double *loss, *forces, *stats;
+  double lr, lambda, weightDecay, beta1, beta2, eps;
+  hyper_t h;
+  int cmd, withForces;
+  slot_t *slots;
+  /* the pool: threads − 1 workers; the calling thread is thread 0 */
+  pthread_t *workers;
+  int started;
+  pthread_mutex_t mu;
+  pthread_cond_t go, done;
+  int generation, finished, exiting;
+  pthread_barrier_t barrier;
+};
+
+static void *alloc(size_t bytes) {
+  bytes = (bytes + 63) & ~(size_t)63;
+  void *p = aligned_alloc(64, bytes ? bytes : 64);
+  if (p) memset(p, 0, bytes);
+  return p;
+}
+
+static int even_lo(int count, int part, int parts) {
+  return (int)((long long)count * part / parts);
+}
+
+/** First Gram row tile of part `part`, splitting the tiles' total cost evenly. */
+static int triangle_lo(const session_t *s, int part, int parts) {
+  const int tiles = gram_row_tiles(s->p.n, s->k->mr);
+  if (part <= 0) return 0;
+  if (part >= parts) return tiles;
+  long long total = 0;
+  for (int t = 0; t < tiles; t++) total += gram_tile_cost(s->p.n, s->k->mr, s->k->nr, t);
+  const long long target = total * part / parts;
+  long long cum = 0;
+  int t = 0;
+  while (t < tiles && cum < target) cum += gram_tile_cost(s->p.n, s->k->mr, s->k->nr, t++);
+  return t;
+}
+
+static void sync_threads(session_t *s, int parts) {
+  if (parts > 1) pthread_barrier_wait(&s->barrier);
+}
+
+/** Instance `inst` in scratch slot `slotIndex`, as part t of `parts` threads (1: alone, fused update). */
+static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts) {
+  const kernels_t *k = s->k;
+  const int n = s->p.n, m = s->p.m, nP = s->nP, nc = k->nc;
+  slot_t *sl = &s->slots[slotIndex];
+  float *P = s->slots[parts == 1 ? slotIndex : t].P;
+  const size_t size = (size_t)n * m;
+  float *W = s->W + inst * size;
+  float *S1 = s->S1 ? s->S1 + inst * size : NULL, *S2 = s->S2 ? s->S2 + inst * size : NULL;
+  double *stats = s->stats + (size_t)inst * n * ROW_STATS;
+  const int update = s->cmd == CMD_STEP, forces = s->withForces;
+
+  sync_threads(s, parts); /* the previous shared instance is done with slot 0 */
+  k->pack_rows(W, n, m, sl->Wb, even_lo(n, t, parts), even_lo(n, t + 1, parts), stats);
+  sync_threads(s, parts);
+  k->gram(sl->Wb, n, nP, m, sl->G, triangle_lo(s, t, parts), triangle_lo(s, t + 1, parts));
+  sync_threads(s, parts); /* rows read entries other threads wrote */
+  const int r0 = even_lo(n, t, parts), r1 = even_lo(n, t + 1, parts);
+  mirror_gram(sl->G, n, nP, r0, r1);
+  coefficients(sl->G, n, nP, s->p.interference, sl->idx, sl->val, sl->cnt, sl->diag, stats, r0, r1);
+
+  if (parts == 1 && update && !forces) {
+    /* alone: each panel of D updates its columns of W at once (columns right of it are still unread) */
+    for (int c = 0; c < m; c += nc) {
+      const int len = m - c < nc ? m - c : nc;
+      pack_panel(W, n, m, c, nc, P);
+      k->product(sl->idx, sl->val, sl->cnt, n, P, sl->Dpanel, nc, 0, n);
+      for (int i = 0; i < n; i++) {
+        const size_t o = (size_t)i * m + c;
+        k->update(s->p.optimizer, &s->h, W + o, sl->Dpanel + (size_t)i * nc, S1 ? S1 + o : NULL, S2 ? S2 + o : NULL, len);
+      }
+    }
+    return;
+  }
+  float *D = sl->Dfull;
+  const int ldd = s->mNC;
+  for (int c = 0; c < m; c += nc) {
+    pack_panel(W, n, m, c, nc, P);
+    k->product(sl->idx, sl->val, sl->cnt, n, P, D + c, ldd, r0, r1);
+  }
+  sync_threads(s, parts); /* every product row has read all of W before any row changes */
+  for (int i = r0; i < r1; i++) {
+    if (forces) stats[(size_t)i * ROW_STATS + RS_INTER] = interference_sq(W + (size_t)i * m, D + (size_t)i * ldd, sl->diag[i], m);
+    if (!update) continue;
+    for (int c = 0; c < m; c += nc) {
+      const size_t o = (size_t)i * m + c;
+      k->update(s->p.optimizer, &s->h, W + o, D + (size_t)i * ldd + c, S1 ? S1 + o : NULL, S2 ? S2 + o : NULL, m - c < nc ? m - c : nc);
+    }
+  }
+}
+
+/** Thread t's share of the current command. */
+static void share(session_t *s, int t) {
+  const int T = s->p.threads, I = s->p.instances;
+  const int alone = (I / T) * T;
+  for (int inst = t; inst < alone; inst += T) run_instance(s, inst, t, 0, 1);
+  for (int inst = alone; inst < I; inst++) run_instance(s, inst, 0, t, T);
+}
+
+typedef struct {
+  session_t *s;
+  int t;
+} worker_arg_t;
+
+static void *worker_main(void *arg) {
+  worker_arg_t a = *(worker_arg_t *)arg;
+  free(arg);
+  session_t *s = a.s;
+  int seen = 0;
+  for (;;) {
+    pthread_mutex_lock(&s->mu);
+    while (s->generation == seen && !s->exiting) pthread_cond_wait(&s->go, &s->mu);
+    seen = s->generation;
+    const int exiting = s->exiting;
+    pthread_mutex_unlock(&s->mu);
+    if (exiting) return NULL;
+    share(s, a.t);
+    pthread_mutex_lock(&s->mu);
+    if (++s->finished == s->p.threads - 1) pthread_cond_signal(&s->done);
+    pthread_mutex_unlock(&s->mu);
+  }
+}
+
+session_t *session_create(const kernels_t *k, problem_t p, float *W, float *state1, float *state2, double *loss, double *forces) {
+  session_t *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->k = k;
+  s->p = p;
+  s->nP = (p.n + 31) & ~31;
+  s->mNC = (p.m + k->nc - 1) / k->nc * k->nc;
+  s->W = W, s->S1 = state1, s->S2 = state2, s->loss = loss, s->forces = forces;
+  s->stats = alloc((size_t)p.instances * p.n * ROW_STATS * sizeof(double));
+  s->slots = calloc((size_t)p.threads, sizeof(slot_t));
+  if (!s->stats || !s->slots) return session_destroy(s), NULL;
+  for (int t = 0; t < p.threads; t++) {
+    slot_t *sl = &s->slots[t];
+    sl->Wb = alloc((size_t)s->nP * p.m * sizeof(float));
+    sl->G = alloc((size_t)s->nP * s->nP * sizeof(float));
+    sl->idx = alloc((size_t)p.n * p.n * sizeof(int32_t));
+    sl->val = alloc((size_t)p.n * p.n * sizeof(float));
+    sl->cnt = alloc((size_t)p.n * sizeof(int32_t));
+    sl->diag = alloc((size_t)p.n * sizeof(float));
+    sl->P = alloc((size_t)p.n * k->nc * sizeof(float));
+    sl->Dpanel = alloc((size_t)p.n * k->nc * sizeof(float));
+    if (!sl->Wb || !sl->G || !sl->idx || !sl->val || !sl->cnt || !sl->diag || !sl->P || !sl->Dpanel) return session_destroy(s), NULL;
+  }
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->go, NULL);
+  pthread_cond_init(&s->done, NULL);
+  pthread_barrier_init(&s->barrier, NULL, (unsigned)p.threads);
+  s->workers = calloc((size_t)p.threads, sizeof(pthread_t));
+  if (!s->workers) return session_destroy(s), NULL;
+  for (int t = 1; t < p.threads; t++) {
+    worker_arg_t *a = malloc(sizeof *a);
+    if (!a) break;
+    a->s = s, a->t = t;
+    if (pthread_create(&s->workers[t], NULL, worker_main, a) != 0) {
+      free(a);
+      break;
+    }
+    s->started++;
+  }
+  if (s->started != p.threads - 1) return session_destroy(s), NULL;
+  return s;
+}
+
+void session_set_hyper(session_t *s, double lr, double lambda, double weightDecay, double beta1, double beta2, double eps) {
+  s->lr = lr, s->lambda = lambda, s->weightDecay = weightDecay, s->beta1 = beta1, s->beta2 = beta2, s->eps = eps;
+}
+
+/** Per instance: loss = smooth + λ‖W‖₁ and the three force norms, rows summed in order. */
+static void finalize(session_t *s) {
+  const int n = s->p.n;
+  for (int inst = 0; inst < s->p.instances; inst++) {
+    double smooth = 0, benefit = 0, l1 = 0, nonzero = 0, inter = 0;
+    const double *st = s->stats + (size_t)inst * n * ROW_STATS;
+    for (int i = 0; i < n; i++, st += ROW_STATS) {
+      smooth += st[RS_SMOOTH];
+      benefit += st[RS_BENEFIT];
+      l1 += st[RS_ABS];
+      nonzero += st[RS_NONZERO];
+      inter += st[RS_INTER];
+    }
+    s->loss[inst] = smooth + s->lambda * l1;
+    s->forces[inst * 3] = sqrt(benefit);
+    s->forces[inst * 3 + 1] = sqrt(inter);
+    s->forces[inst * 3 + 2] = s->lambda * sqrt(nonzero);
+  }
+}
+
+int session_run(session_t *s, int cmd, int withForces, double stepSize, double bc2Sqrt) {
+  const int T = s->p.threads;
+  /* stored D: steps with forces, evaluations, and instances shared by all threads */
+  const int stored = withForces || cmd != CMD_STEP || s->p.instances % T != 0;
+  for (int t = 0; stored && t < T; t++) {
+    if (!s->slots[t].Dfull && (s->slots[t].Dfull = alloc((size_t)s->p.n * s->mNC * sizeof(float))) == NULL) return -1;
+  }
+  s->cmd = cmd, s->withForces = withForces;
+  /* float32 hyperparameters from the float64 ones, exactly as assembly/index.ts setCommand */
+  const double decay = s->p.optimizer == OPT_ADAMW ? s->weightDecay : 0;
+  hyper_t *h = &s->h;
+  h->lr = (float)s->lr;
+  h->lambda = (float)s->lambda;
+  h->shrink = (float)(1 - s->lr * decay);
+  h->beta1 = (float)s->beta1;
+  h->beta2 = (float)s->beta2;
+  h->one_minus_beta1 = (float)(1 - s->beta1);
+  h->one_minus_beta2 = (float)(1 - s->beta2);
+  h->step_bc2 = (float)stepSize * (float)bc2Sqrt;
+  h->eps_bc2 = (float)s->eps * (float)bc2Sqrt;
+  if (T > 1) {
+    pthread_mutex_lock(&s->mu);
+    s->finished = 0;
+    s->generation++;
+    pthread_cond_broadcast(&s->go);
+    pthread_mutex_unlock(&s->mu);
+  }
+  share(s, 0);
+  if (T > 1) {
+    pthread_mutex_lock(&s->mu);
+    while (s->finished < T - 1) pthread_cond_wait(&s->done, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+  }
+  finalize(s);
+  return 0;
+}
+
+void session_destroy(session_t *s) {
+  if (!s) return;
+  if (s->workers) {
+    pthread_mutex_lock(&s->mu);
+    s->exiting = 1;
+    pthread_cond_broadcast(&s->go);
+    pthread_mutex_unlock(&s->mu);
+    for (int t = 1; t <= s->started; t++) pthread_join(s->workers[t], NULL);
+    pthread_barrier_destroy(&s->barrier);
+    pthread_cond_destroy(&s->go);
+    pthread_cond_destroy(&s->done);
+    pthread_mutex_destroy(&s->mu);
+    free(s->workers);
+  }
+  for (int t = 0; s->slots && t < s->p.threads; t++) {
+    slot_t *sl = &s->slots[t];
+    free(sl->Wb), free(sl->G), free(sl->idx), free(sl->val), free(sl->cnt), free(sl->diag), free(sl->P), free(sl->Dpanel), free(sl->Dfull);
+  }
+  free(s->slots);
+  free(s->stats);
+  free(s);
+}

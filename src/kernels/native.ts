@@ -1,0 +1,176 @@
+/**
+ * Native backend (float32): the C kernels of native/ behind Node-API, built at `npm install`
+ * with the system compiler (scripts/build-native.mjs). Runtime dispatch to AVX-512, AVX2 + FMA
+ * or portable C; the addon's own threads split a step as the wasm backend's workers do. Every
+ * Gram and product entry is one fused multiply-add chain in a fixed order, so the bytes are the
+ * same for any thread count and any of the three kernel builds; against wasm (no FMA) they
+ * differ by float32 rounding.
+ *
+ * The session's arrays (W, optimizer state, loss, forces) are ordinary typed arrays owned here;
+ * the addon keeps pointers to them and a step copies nothing. Only in Node: node: modules are
+ * imported dynamically, so a browser bundle never sees them.
+ *
+ * @example
+ *   const backend = await createNativeBackend();   // null when the addon is not built
+ *   const session = backend!.createSession(problem, W0);
+ *   session.step(null, false);
+ */
+import { OPTIMIZERS, type FloatArray, type OptimizerName } from '../core/optimizers.js';
+import type { Backend, Problem, Session, StepStats } from './backend.js';
+import { chooseThreads, MAX_THREADS } from './wasm.js';
+
+/** The addon's exports (native/src/addon.c). */
+export interface Addon {
+  kernels(wanted?: string): string | null;
+  create(W: Float32Array, S1: Float32Array | null, S2: Float32Array | null, loss: Float64Array, forces: Float64Array, dims: number[], kernels?: string): object;
+  setHyper(h: object, lr: number, lambda: number, weightDecay: number, beta1: number, beta2: number, eps: number): void;
+  run(h: object, cmd: number, withForces: number, stepSize: number, bc2Sqrt: number): void;
+  dispose(h: object): void;
+  /** Benchmark and test probes (native/src/probe.c). */
+  fmaPeak(iters: number, kernels?: string): [flops: number, seconds: number];
+  phases(W: Float32Array, n: number, m: number, reps: number, kernels?: string): number[];
+  products(W: Float32Array, n: number, m: number, interference: number, G: Float32Array, D: Float32Array, kernels?: string): void;
+}
+
+/** The optimizers the kernels implement, by their id in native/src/kernels.h (enum OPT_*). */
+export const NATIVE_OPTIMIZERS: Partial<Record<OptimizerName, number>> = { sgd: 0, 'prox-sgd': 1, adam: 2, adamw: 3 };
+
+const CMD_STEP = 1;
+const CMD_EVALUATE = 2;
+/** Kernels to use instead of the best this CPU runs ("avx2", "generic"; tests and benchmarks). */
+export const KERNELS_ENV = 'INCIDENTAL_NATIVE_KERNELS';
+/** Set to "off" to act as if the addon were not built (tests of the fallback). */
+export const OFF_ENV = 'INCIDENTAL_NATIVE';
+
+/** What loading the addon gave: the addon, or why there is none. */
+export type NativeLoad = { addon: Addon; kernels: string; cores: number } | { addon: null; reason: string };
+
+let loading: Promise<NativeLoad> | undefined;
+
+/** Loads native/build/Release/incidental_native.node once per process. */
+export function loadNative(): Promise<NativeLoad> {
+  loading ??= load();
+  return loading;
+}
+
+async function load(): Promise<NativeLoad> {
+  if (typeof process !== 'object' || process === null || typeof process.versions?.node !== 'string') return { addon: null, reason: 'not running in Node' };
+  if (process.env[OFF_ENV] === 'off') return { addon: null, reason: `${OFF_ENV}=off` };
+  // variables keep bundlers from resolving node: modules for the browser
+  const moduleName = 'node:module';
+  const osName = 'node:os';
+  try {
+    const { createRequire } = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:module');
+    const os = (await import(/* @vite-ignore */ osName)) as typeof import('node:os');
+    const require = createRequire(import.meta.url);
+    // src/kernels/ and dist/kernels/ are both two levels below the package root
+    const addon = require('../../native/build/Release/incidental_native.node') as Addon;
+    const wanted = process.env[KERNELS_ENV] || undefined;
+    const kernels = addon.kernels(wanted);
+    if (kernels === null) return { addon: null, reason: `${KERNELS_ENV}=${wanted} does not run on this CPU` };
+    // an x86 CPU without AVX2 + FMA: the portable C kernels call fmaf per element, slower than wasm
+    if (kernels === 'generic' && !wanted && process.arch === 'x64') return { addon: null, reason: 'this CPU has no AVX2 with FMA' };
+    return { addon, kernels, cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return { addon: null, reason: code === 'MODULE_NOT_FOUND' ? 'the native addon was not built (no C compiler at install?)' : `the native addon did not load (${(error as Error).message})` };
+  }
+}
+
+class NativeSession implements Session {
+  readonly backend = 'native' as const;
+  readonly dtype = 'float32' as const;
+  stepCount = 0;
+  /** Threads the session's steps use. */
+  readonly threadsInUse: number;
+  private readonly W: Float32Array;
+  private readonly state: Float32Array[];
+  private readonly stats: StepStats;
+  private handle: object | null;
+
+  constructor(
+    private readonly addon: Addon,
+    kernels: string,
+    cores: number,
+    private readonly p: Problem,
+    W0: FloatArray,
+  ) {
+    const size = p.nInstances * p.nFeatures * p.nHidden;
+    const opt = OPTIMIZERS[p.optimizer];
+    this.threadsInUse = Math.min(chooseThreads(p, cores), MAX_THREADS);
+    this.W = new Float32Array(size);
+    this.state = Array.from({ length: opt.stateSlots }, () => new Float32Array(size));
+    this.stats = { loss: new Float64Array(p.nInstances), forces: new Float64Array(p.nInstances * 3) };
+    const id = NATIVE_OPTIMIZERS[p.optimizer];
+    if (id === undefined) throw new Error(`native backend: no kernel for optimizer "${p.optimizer}" (supports() refuses it)`);
+    const dims = [p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.threadsInUse];
+    this.handle = addon.create(this.W, this.state[0] ?? null, this.state[1] ?? null, this.stats.loss, this.stats.forces, dims, kernels);
+    const h = p.hyper;
+    addon.setHyper(this.handle, h.lr, h.lambda, h.weightDecay, h.beta1, h.beta2, h.eps);
+    this.setWeights(W0);
+  }
+
+  weights(): Float32Array {
+    return this.W;
+  }
+
+  decoderWeights(): null {
+    return null; // tied weights only (supports() refuses untied problems)
+  }
+
+  setWeights(W: FloatArray): void {
+    if (W.length !== this.W.length) {
+      throw new RangeError(`setWeights: expected ${this.W.length} values [${this.p.nInstances}, ${this.p.nFeatures}, ${this.p.nHidden}], got ${W.length}`);
+    }
+    this.W.set(W);
+    for (const s of this.state) s.fill(0);
+    this.stepCount = 0;
+  }
+
+  step(noise: Float64Array | null, withForces: boolean): StepStats {
+    if (noise) throw new Error('native backend: hidden-layer noise is not supported (use the reference backend)');
+    const t = this.stepCount + 1;
+    this.command(CMD_STEP, withForces, t);
+    this.stepCount = t;
+    return this.stats;
+  }
+
+  evaluate(): StepStats {
+    this.command(CMD_EVALUATE, true, this.stepCount + 1);
+    return this.stats;
+  }
+
+  private command(cmd: number, withForces: boolean, t: number): void {
+    if (this.handle === null) throw new Error('native backend: session used after dispose()');
+    const { lr, beta1, beta2 } = this.p.hyper;
+    // Adam's bias corrections in float64 exactly as src/core/optimizers.ts computes them
+    this.addon.run(this.handle, cmd, withForces ? 1 : 0, lr / (1 - beta1 ** t), Math.sqrt(1 - beta2 ** t));
+  }
+
+  dispose(): void {
+    if (this.handle === null) return;
+    this.addon.dispose(this.handle);
+    this.handle = null;
+  }
+}
+
+/**
+ * The native backend, or null where the addon is not built or does not load. `kernels` picks
+ * a build other than the best this CPU runs ("avx2", "generic"; tests and benchmarks); null
+ * if this CPU cannot run it.
+ */
+export async function createNativeBackend(options: { kernels?: string } = {}): Promise<Backend | null> {
+  const loaded = await loadNative();
+  if (loaded.addon === null) return null;
+  const { addon, cores } = loaded;
+  const kernels = options.kernels === undefined ? loaded.kernels : addon.kernels(options.kernels);
+  if (kernels === null) return null;
+  return {
+    name: 'native',
+    // as wasm: hidden-layer noise, the benefit-off ablation and the general model (batches,
+    // other hidden layers, untied weights) stay with the reference (SCIENCE.md §6 E, §8)
+    supports: (problem, withNoise) =>
+      !withNoise && problem.benefit && problem.data === 'onehot' && problem.hidden === 'linear' && !problem.untied && Object.hasOwn(NATIVE_OPTIMIZERS, problem.optimizer),
+    createSession: (problem, W0) => new NativeSession(addon, kernels, cores, problem, W0),
+  };
+}
