@@ -1,6 +1,7 @@
 // Kernel benchmark (npm run bench): the wasm backend against the float64 reference, against
-// its own bare products, on 1 and 2 threads, and against PyTorch when Debian's python3-torch
-// is installed. Timings on a shared machine are noisy: every comparison is a ratio of numbers
+// its own bare products, on 1 and 2 threads; the native backend's kernels next to this CPU's
+// FMA peak; and the paper's configuration on native, wasm and PyTorch (when Debian's
+// python3-torch is installed). Timings on a shared machine are noisy: every comparison is a ratio of numbers
 // measured in this same run, each the best of several trials. Nothing here gates CI.
 //
 //   node bench/kernels.mjs [--quick] [--no-torch] [--torch-steps 100]
@@ -12,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { referenceBackend } from '../dist/kernels/reference.js';
+import { createNativeBackend, loadNative } from '../dist/kernels/native.js';
 import { createWasmBackend } from '../dist/kernels/wasm.js';
 import { instantiate, loadKernels } from '../dist/kernels/wasm-module.js';
 import { benchProblem, randomWeights } from './problem.mjs';
@@ -170,10 +172,55 @@ for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join(' 
 console.log('All timings of a trial start from the same weights. bare = pack + Gram + product of the two kernels alone (1 thread);');
 console.log('step/bare (median over trials) = what everything else a step does (coefficients, loss, AdamW update) costs, as a factor.');
 
-if (withTorch) {
-  const python = findTorchPython();
-  if (!python) console.log('\nPyTorch comparison skipped: no python3 with torch (apt install python3-torch)');
-  else torchComparison(python);
+const loaded = await loadNative();
+const native = loaded.addon ? await createNativeBackend() : null;
+if (!native) console.log(`\nNative backend skipped: ${loaded.reason}`);
+else nativeKernels(loaded.addon, loaded.kernels);
+
+{
+  const python = withTorch ? findTorchPython() : null;
+  if (withTorch && !python) console.log('\nPyTorch skipped: no python3 with torch (apt install python3-torch)');
+  paperComparison(python);
+}
+
+/**
+ * The FMA peak of one core: best of many short runs (a shared machine only lowers it) of 16
+ * independent chains of vector fused multiply-adds in registers, 2·lanes·16 flops per round.
+ */
+function fmaPeak(addon, kernels) {
+  let best = 0;
+  for (let r = 0; r < (quick ? 100 : 400); r++) {
+    const [flops, seconds] = addon.fmaPeak(20000, kernels);
+    best = Math.max(best, flops / seconds);
+  }
+  return best;
+}
+
+/**
+ * The native kernels of one instance (n=256, m=1024) on one thread, on weights after 60 AdamW
+ * steps of the paper's configuration (the product's cost follows the share of nonzero
+ * coefficients). Effective GFLOP/s count 2n²m per product, as above; "actual" counts the
+ * multiply-adds the kernels do (the Gram's upper-triangle tiles, the product's nonzeros).
+ */
+function nativeKernels(addon, best) {
+  const m = 1024;
+  console.log(`\nNative kernels (${best}; builds this CPU runs: ${['avx512', 'avx2', 'generic'].filter((k) => addon.kernels(k) !== null).join(', ')}), one thread, n=${n}, m=${m}:`);
+  const s = native.createSession(problem(1, m, 1), randomWeights(n * m, m));
+  for (let t = 0; t < 60; t++) s.step(null, false);
+  const W = Float32Array.from(s.weights());
+  s.dispose();
+  const header = ['kernels', 'FMA peak GFLOP/s', 'Gram ms', 'Gram eff GFLOP/s', '% of peak', 'product ms', 'nonzero M', 'product eff GFLOP/s', '% of peak', 'pack+coef+update ms'];
+  const rows = [header];
+  for (const kernels of ['avx512', 'avx2'].filter((k) => addon.kernels(k) !== null)) {
+    const peak = fmaPeak(addon, kernels);
+    const [pack, gram, coef, product, update, density] = addon.phases(W, n, m, quick ? 10 : 40, kernels);
+    const eff = (2 * n * n * m) / 1e9;
+    rows.push([kernels, fmt(peak / 1e9), fmt(gram * 1e3, 3), fmt(eff / gram), fmt((eff / gram / (peak / 1e9)) * 100, 0) + '%', fmt(product * 1e3, 3), fmt(density * 100, 0) + '%', fmt(eff / product), fmt((eff / product / (peak / 1e9)) * 100, 0) + '%', fmt((pack + coef + update) * 1e3, 3)]);
+  }
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
+  console.log('FMA peak: best of many 20000-round runs of 16 independent register FMA chains (2·lanes·16 flops a round) on one core.');
+  console.log('The Gram computes only the upper triangle and the product skips zero coefficients, so effective rates can pass the peak.');
 }
 
 function findTorchPython() {
@@ -186,20 +233,37 @@ function findTorchPython() {
   return null;
 }
 
-function torchComparison(python) {
-  const instances = 16, m = 1024, steps = quick ? Math.min(torchSteps, 20) : torchSteps;
-  console.log(`\nThe paper's configuration: ${instances} instances × (n=${n}, m=${m}), AdamW lr 1e-3, λ=1e-3, 2 threads, ${steps} timed steps each`);
-  const s = wasm.createSession(problem(instances, m, 2), randomWeights(instances * n * m, m));
-  for (let i = 0; i < 10; i++) s.step(null, false);
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) s.step(null, false);
-  const ours = (performance.now() - t0) / 1000 / steps;
-  s.dispose();
-  console.log(`  ours (wasm, ${s.threadsInUse ?? 2} threads)    ${fmt(ours * 1e3, 1)} ms/step`);
+/**
+ * The paper's configuration, steps 10–110 (10 untimed, then 100 timed): native and wasm on two
+ * threads in lockstep (each step of one is followed by a step of the other, so both see the
+ * same load on a shared machine), then the PyTorch scripts with the same warm-up.
+ */
+function paperComparison(python) {
+  const instances = 16, m = 1024, steps = quick ? Math.min(torchSteps, 20) : torchSteps, warm = 10;
+  console.log(`\nThe paper's configuration: ${instances} instances × (n=${n}, m=${m}), AdamW lr 1e-3, λ=1e-3, 2 threads, steps ${warm}–${warm + steps}`);
+  const W0 = randomWeights(instances * n * m, m);
+  const backends = [native, wasm].filter(Boolean);
+  const sessions = backends.map((b) => b.createSession(problem(instances, m, 2), W0));
+  const seconds = sessions.map(() => 0);
+  for (let t = 0; t < warm + steps; t++) {
+    sessions.forEach((s, i) => {
+      const t0 = performance.now();
+      s.step(null, false);
+      if (t >= warm) seconds[i] += (performance.now() - t0) / 1000;
+    });
+  }
+  const perStep = Object.fromEntries(backends.map((b, i) => [b.name, seconds[i] / steps]));
+  sessions.forEach((s, i) => {
+    console.log(`  ${`${backends[i].name} (${s.threadsInUse ?? 2} threads)`.padEnd(22)} ${fmt(perStep[backends[i].name] * 1e3, 1)} ms/step`);
+    s.dispose();
+  });
+  if (perStep.native) console.log(`  native / wasm: ${fmt(perStep.wasm / perStep.native, 2)}× faster`);
+  if (!python) return;
   const dir = fileURLToPath(new URL('.', import.meta.url));
   for (const script of ['torch_authors.py', 'torch_closed_form.py']) {
-    const out = execFileSync(python, [`${dir}${script}`, '--n', `${n}`, '--m', `${m}`, '--instances', `${instances}`, '--steps', `${steps}`, '--threads', '2'], { encoding: 'utf8' });
+    const out = execFileSync(python, [`${dir}${script}`, '--n', `${n}`, '--m', `${m}`, '--instances', `${instances}`, '--steps', `${steps}`, '--warmup', `${warm}`, '--threads', '2'], { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').pop());
-    console.log(`  ${script.padEnd(22)} ${fmt(r.seconds_per_step * 1e3, 1)} ms/step  → ours is ${fmt(r.seconds_per_step / ours, 1)}× faster (torch ${r.torch})`);
+    const vs = Object.entries(perStep).map(([name, t]) => `${name} ${fmt(r.seconds_per_step / t, 1)}×`).join(', ');
+    console.log(`  ${script.padEnd(22)} ${fmt(r.seconds_per_step * 1e3, 1)} ms/step  → faster: ${vs} (torch ${r.torch})`);
   }
 }
