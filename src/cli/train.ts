@@ -26,8 +26,8 @@ export function addTrainOptions(cmd: Command): Command {
   for (const key of CONFIG_KEYS) {
     const f = CONFIG_FIELDS[key] as ConfigField<unknown>;
     if (f.kind === 'boolean') cmd.option(f.flag, f.help);
-    else if (f.kind === 'int' || f.kind === 'number') cmd.option(`${f.flag} ${f.arg}`, f.help, parseNumber, f.default as number);
-    else cmd.option(`${f.flag} ${f.arg ?? '<value>'}`, f.help, f.default as string | undefined);
+    else if (f.kind === 'int' || f.kind === 'number') cmd.option(`${f.flag} ${f.arg}`, f.help, parseNumber, (f.default ?? undefined) as number | undefined);
+    else cmd.option(`${f.flag} ${f.arg ?? '<value>'}`, f.help, (f.default ?? undefined) as string | undefined);
   }
   return cmd;
 }

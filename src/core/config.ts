@@ -11,6 +11,8 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { DATA_KINDS, MAGNITUDES } from './data.js';
+import { HIDDEN_LAYERS } from './model.js';
 import { NOISE_NAMES } from './noise.js';
 import { OPTIMIZER_NAMES } from './optimizers.js';
 
@@ -63,7 +65,8 @@ const oneOf = <T extends string>(names: readonly T[]) =>
     .string({ error: `must be one of ${names.join(', ')}` })
     .refine((v) => (names as readonly string[]).includes(v), `must be one of ${names.join(', ')}`) as unknown as z.ZodType<T>;
 
-/** Builders that fill `kind` and `schema` from the field's type. */
+/** Builders that fill `kind` and `schema` from the field's type (`field`: spelled out in full). */
+const field = <T>(f: ConfigField<T>): ConfigField<T> => f;
 const intField = (def: number, min: number, rest: Omit<ConfigField<number>, 'default' | 'kind' | 'schema'>, what = ''): ConfigField<number> => ({
   default: def,
   kind: 'int',
@@ -107,6 +110,13 @@ export const CONFIG_FIELDS = {
     schema: num().refine((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'must be an integer in [0, 2^32)'),
   },
   initScale: numField(1, finite((v) => v > 0, 'must be a finite number > 0'), { flag: '--init-scale', help: 'init std = initScale/√m', explorer: { url: 'init', label: 'init scale', group: 'Training', step: 'any', min: 0 } }),
+  data: choiceField('onehot', DATA_KINDS, { flag: '--data', arg: '<kind>', help: 'training data: onehot (the paper\'s full batch of basis vectors), bernoulli (each feature on with probability p), file (rows of --data-file)', explorer: { url: 'data', label: 'data', group: 'Data' } }),
+  featureProbability: numField(0.1, finite((v) => v > 0 && v <= 1, 'must be in (0, 1]'), { flag: '--p', help: 'bernoulli data: probability that a feature is on in a row', explorer: { url: 'p', label: 'feature probability p', group: 'Data', step: 'any', min: 0 } }),
+  magnitude: choiceField('one', MAGNITUDES, { flag: '--magnitude', help: 'bernoulli data: value of an active feature, one (1) or uniform (in (0, 1])' }),
+  batch: field<number | null>({ default: null as number | null, kind: 'int', schema: z.union([z.null(), int(1)]), flag: '--batch', arg: '<int>', help: 'rows per step (bernoulli: n by default; file: all N rows by default)' }),
+  dataFile: field<string | null>({ default: null as string | null, kind: 'string', schema: z.union([z.null(), z.string({ error: 'must be a file path' }).min(1, 'must be a file path')]), flag: '--data-file', arg: '<X.npy>', help: 'file data: float32/float64 .npy of shape (N, n); each step takes the next rows, wrapping' }),
+  hidden: choiceField('linear', HIDDEN_LAYERS, { flag: '--hidden', arg: '<layer>', help: `hidden layer: ${HIDDEN_LAYERS.join(', ')} (layernorm: no affine, ε = 1e-5)`, explorer: { url: 'hidden', label: 'hidden layer', group: 'Data' } }),
+  untied: switchField(false, { flag: '--untied', help: 'a separate decoder, initialized like W (the paper ties them)' }),
   benefit: switchField(true, { flag: '--no-benefit', help: 'drop the feature-benefit force (loss terms whose target is nonzero)' }),
   interference: switchField(true, { flag: '--no-interference', help: 'drop the interference force (loss terms whose target is zero; sparsification study)', explorer: { url: 'interference', label: 'interference', group: 'Training' } }),
   regularization: switchField(true, { flag: '--no-regularization', help: 'drop the regularization force (train as if λ = 0, keeping λ in the config)' }),
@@ -161,6 +171,7 @@ export function parseConfig(input: unknown): TrainConfig {
     throw new ConfigError(fieldLabel(field), (merged as Record<string, unknown>)[field], issue.message);
   }
   const config = result.data as TrainConfig;
+  checkCombination(config);
   const bytes = estimateMemoryBytes(config);
   if (bytes > config.memoryLimitMiB * 2 ** 20) {
     throw new ConfigError(
@@ -176,4 +187,19 @@ export function parseConfig(input: unknown): TrainConfig {
 export function fieldLabel(field: ConfigKey): string {
   const flag = FIELD_FLAGS[field];
   return flag ? `${field} (${flag})` : field;
+}
+
+/** Rules between fields; each names the field that is wrong in this combination. */
+function checkCombination(c: TrainConfig): void {
+  if (c.data === 'file' && c.dataFile === null) throw new ConfigError(fieldLabel('dataFile'), c.dataFile, 'file data needs a data file (--data file --data-file X.npy)');
+  if (c.data !== 'file' && c.dataFile !== null) throw new ConfigError(fieldLabel('dataFile'), c.dataFile, `is read only with --data file (data is ${c.data})`);
+  if (c.data === 'onehot' && c.batch !== null) throw new ConfigError(fieldLabel('batch'), c.batch, 'one-hot data is the full batch of n basis vectors; use --data bernoulli or file for other batches');
+  const paperModel = c.data === 'onehot' && c.hidden === 'linear' && !c.untied;
+  if (c.optimizer === 'prox-sgd' && !paperModel) {
+    throw new ConfigError(
+      fieldLabel('optimizer'),
+      c.optimizer,
+      'soft-thresholds W, which is the L1 term only for one-hot data, a linear hidden layer and tied weights; use sgd, adam or adamw here',
+    );
+  }
 }

@@ -20,6 +20,19 @@ export function initWeights(c: Pick<TrainConfig, 'nInstances' | 'nFeatures' | 'n
   return W;
 }
 
+/**
+ * An untied model's initial decoder [nInstances, nFeatures, nHidden], drawn like W0 from its
+ * own streams, so W0 is the same with and without --untied.
+ */
+export function initDecoder(c: Pick<TrainConfig, 'nInstances' | 'nFeatures' | 'nHidden' | 'initScale' | 'seed'>): Float32Array {
+  return initWeights({ ...c, seed: decoderSeed(c.seed) });
+}
+
+/** Seed of the decoder's init streams (another golden-ratio offset). */
+export function decoderSeed(seed: number): number {
+  return (seed + 0xbb67ae85) >>> 0;
+}
+
 /** Seed of the hidden-noise streams, derived from the run's seed (golden-ratio offset). */
 export function noiseSeed(seed: number): number {
   return (seed + 0x9e3779b9) >>> 0;

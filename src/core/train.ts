@@ -16,7 +16,8 @@
 import type { TrainConfig } from './config.js';
 import { divergenceCause } from './divergence.js';
 import { DivergenceError } from './errors.js';
-import { createNoiseStreams, initWeights } from './init.js';
+import { batchSizeOf, createBatchSource, type BatchSource, type DataMatrix } from './data.js';
+import { createNoiseStreams, initDecoder, initWeights } from './init.js';
 import { mean, weightMetrics } from './metrics.js';
 import { NOISE_KINDS } from './noise.js';
 import type { RandomStream } from './rng.js';
@@ -39,8 +40,11 @@ export interface Snapshot {
   fourthMean: number;
 }
 
-/** The kernel problem a config trains; `threads` overrides config.threads. */
-export function problemOf(c: TrainConfig, threads = c.threads): Problem {
+/**
+ * The kernel problem a config trains; `threads` overrides config.threads. File data without
+ * --batch needs the matrix (B = its row count).
+ */
+export function problemOf(c: TrainConfig, threads = c.threads, matrix: DataMatrix | null = null): Problem {
   return {
     nInstances: c.nInstances,
     nFeatures: c.nFeatures,
@@ -50,10 +54,10 @@ export function problemOf(c: TrainConfig, threads = c.threads): Problem {
     optimizer: c.optimizer,
     hyper: { lr: c.lr, lambda: c.regularization ? c.lambda : 0, weightDecay: c.weightDecay, beta1: c.beta1, beta2: c.beta2, eps: c.eps },
     threads,
-    data: 'onehot',
-    batchSize: c.nFeatures,
-    hidden: 'linear',
-    untied: false,
+    data: c.data === 'onehot' ? 'onehot' : 'batch',
+    batchSize: batchSizeOf(c, matrix),
+    hidden: c.hidden,
+    untied: c.untied,
   };
 }
 
@@ -66,6 +70,9 @@ export class Trainer {
   private readonly noise: Float64Array | null;
   private readonly noiseStreams: RandomStream[];
   private readonly started = now();
+  /** this step's batch [nInstances, B, n] (general data), drawn once per step */
+  private readonly X: Float32Array | null;
+  private batchStep = -1;
 
   constructor(
     readonly config: TrainConfig,
@@ -74,9 +81,27 @@ export class Trainer {
     readonly W0: Float32Array,
     /** started from --init weights rather than the seed's draw (for naming a divergence's cause) */
     readonly initFromFile = false,
+    /** where the batches come from; null for one-hot data */
+    private readonly source: BatchSource | null = null,
+    /** Float32Array [nInstances, n, m], the initial decoder when untied */
+    readonly decoder0: Float32Array | null = null,
   ) {
     this.noise = hasNoise(config) ? new Float64Array(config.nInstances * config.nHidden) : null;
     this.noiseStreams = this.noise ? createNoiseStreams(config.seed, config.nInstances) : [];
+    this.X = source ? new Float32Array(config.nInstances * source.rows * config.nFeatures) : null;
+  }
+
+  /**
+   * The batch of the current step (drawn on first use, so an evaluation at step t sees the
+   * batch step t trains on, and evaluating never shifts the stream), or null for one-hot data.
+   */
+  private batch(): Float32Array | null {
+    if (!this.source || !this.X) return null;
+    if (this.batchStep !== this.step) {
+      this.source.next(this.X);
+      this.batchStep = this.step;
+    }
+    return this.X;
   }
 
   get step(): number {
@@ -102,7 +127,7 @@ export class Trainer {
         const kind = NOISE_KINDS[this.config.noise];
         for (let i = 0; i < nInstances; i++) kind.sample(this.noiseStreams[i], noiseStd, this.noise.subarray(i * nHidden, (i + 1) * nHidden));
       }
-      const stats = this.session.step(this.noise, record);
+      const stats = this.session.step(this.noise, record, this.batch());
       this.checkFinite(stats, t);
       if (metrics) this.record(t, stats, metrics);
     }
@@ -121,16 +146,22 @@ export class Trainer {
     const last = this.lastSnapshot;
     if (last && last.step === this.step) return last;
     const metrics = this.measureWeights();
-    const stats = this.session.evaluate();
+    const stats = this.session.evaluate(this.batch());
     this.checkFinite(stats, this.step);
     const snap = this.record(this.step, stats, metrics);
     this.pending = this.pending.filter((s) => s !== snap);
     return snap;
   }
 
-  /** Current weights as a fresh Float32Array [nInstances, n, m]. */
+  /** Current (encoder) weights as a fresh Float32Array [nInstances, n, m]. */
   weights(): Float32Array {
     return Float32Array.from(this.session.weights());
+  }
+
+  /** Current decoder as a fresh Float32Array [nInstances, n, m] when untied, else null. */
+  decoderWeights(): Float32Array | null {
+    const D = this.session.decoderWeights();
+    return D ? Float32Array.from(D) : null;
   }
 
   private measureWeights() {
@@ -166,10 +197,22 @@ export class Trainer {
   }
 }
 
-/** Builds a trainer on the given backend; draws W0 from the seed unless given. */
-export function createTrainer(config: TrainConfig, options: { backend: Backend; W0?: Float32Array }): Trainer {
+export interface TrainerOptions {
+  backend: Backend;
+  /** start from these weights, Float32Array [nInstances, n, m], instead of the seed's draw */
+  W0?: Float32Array;
+  /** the data matrix (N, n) for `data: 'file'` (core reads no files: the caller loads it) */
+  data?: DataMatrix | null;
+}
+
+/** Builds a trainer on the given backend; draws W0 (and an untied decoder) from the seed unless given. */
+export function createTrainer(config: TrainConfig, options: TrainerOptions): Trainer {
   const W0 = options.W0 ?? initWeights(config);
-  return new Trainer(config, options.backend.createSession(problemOf(config), W0), W0, options.W0 !== undefined);
+  const decoder0 = config.untied ? initDecoder(config) : null;
+  const matrix = options.data ?? null;
+  if (config.data === 'file' && !matrix) throw new Error('createTrainer: file data needs options.data (the loaded matrix)');
+  const session = options.backend.createSession(problemOf(config, config.threads, matrix), W0, decoder0 ?? undefined);
+  return new Trainer(config, session, W0, options.W0 !== undefined, createBatchSource(config, matrix), decoder0);
 }
 
 function now(): number {

@@ -1,7 +1,9 @@
 /**
  * A run directory, the unit every command reads and writes:
- *   config.json    { tool, version, createdAt, runId, config: TrainConfig, init, backend, dtype }
- *   W0.npy, W.npy  float32 (nInstances, nFeatures, nHidden), little-endian, C order
+ *   config.json    { tool, version, createdAt, runId, config: TrainConfig, init, data, backend, dtype }
+ *   W0.npy, W.npy  float32 (nInstances, nFeatures, nHidden), little-endian, C order: the
+ *                  encoder (the tied weights, or the encoder of an untied model)
+ *   W0_dec.npy, W_dec.npy  the decoder, same shape, only for --untied
  *   metrics.jsonl  one Snapshot per line, appended as training goes
  *   summary.json   RunSummary (written last; carries the same runId as config.json)
  *
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { parseConfig, type TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import type { Snapshot } from '../core/train.js';
+import type { DataSourceRecord } from './data-file.js';
 import { fsUserError } from './fs-errors.js';
 import { decodeNpy, encodeNpy, NPY_MAX_BYTES } from './npy.js';
 
@@ -28,6 +31,8 @@ export interface RunConfigFile {
   config: TrainConfig;
   /** "seed" or the path of the .npy the weights were loaded from */
   init: string;
+  /** the data source: { kind: 'onehot' | 'bernoulli' } or a data file's path, sha256, shape and dtype (absent before 0.2) */
+  data?: { kind: string } | DataSourceRecord;
   backend: string;
   dtype: string;
 }

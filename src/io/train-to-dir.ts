@@ -13,6 +13,7 @@ import type { TrainConfig } from '../core/config.js';
 import { DivergenceError } from '../core/errors.js';
 import { countOneHotFeatures } from '../core/metrics.js';
 import { openTrainer } from '../kernels/select.js';
+import { readDataFile } from './data-file.js';
 import { VERSION } from '../version.js';
 import { fsUserError } from './fs-errors.js';
 import { newRunId, RunWriter, writeWeights, type RunSummary } from './run-dir.js';
@@ -40,7 +41,8 @@ export interface TrainToDirResult {
 
 export async function trainToDir(config: TrainConfig, dir: string, options: TrainToDirOptions = {}): Promise<TrainToDirResult> {
   const { onProgress = () => {}, shouldStop = () => false } = options;
-  const trainer = await openTrainer(config, { W0: options.W0 });
+  const data = config.data === 'file' ? readDataFile(config.dataFile!, config.nFeatures) : null;
+  const trainer = await openTrainer(config, { W0: options.W0, data: data?.matrix });
   const backend = trainer.session.backend;
   try {
     const shape = [config.nInstances, config.nFeatures, config.nHidden];
@@ -53,10 +55,12 @@ export async function trainToDir(config: TrainConfig, dir: string, options: Trai
       runId,
       config,
       init: options.init ?? 'seed',
+      data: data ? data.record : { kind: config.data },
       backend,
       dtype: trainer.session.dtype,
     });
     writeWeights(`${dir}/W0.npy`, trainer.W0, shape);
+    if (trainer.decoder0) writeWeights(`${dir}/W0_dec.npy`, trainer.decoder0, shape);
 
     const started = performance.now();
     let status: RunSummary['status'] = 'finished';
@@ -87,6 +91,8 @@ export async function trainToDir(config: TrainConfig, dir: string, options: Trai
     const wallTimeSeconds = (performance.now() - started) / 1000;
     const W = trainer.weights();
     writeWeights(`${dir}/W.npy`, W, shape); // after a divergence: the non-finite weights it reached
+    const decoder = trainer.decoderWeights();
+    if (decoder) writeWeights(`${dir}/W_dec.npy`, decoder, shape);
     const last = trainer.lastSnapshot;
     const summary: RunSummary = {
       status,

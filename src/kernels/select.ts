@@ -11,6 +11,7 @@
  */
 import type { BackendChoice, TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
+import type { DataMatrix } from '../core/data.js';
 import { createTrainer, hasNoise, problemOf, type Trainer } from '../core/train.js';
 import type { Backend, BackendName, Problem } from './backend.js';
 import { createNativeBackend, loadNative } from './native.js';
@@ -71,9 +72,9 @@ async function nativeReason(): Promise<string> {
   return loaded.addon === null ? loaded.reason : 'loaded';
 }
 
-/** A trainer for `config` on the backend `config.backend` selects (or `options.backend`). */
-export async function openTrainer(config: TrainConfig, options: { W0?: Float32Array; backend?: Backend } = {}): Promise<Trainer> {
-  const backend = options.backend ?? (await selectBackend(config.backend, problemOf(config), hasNoise(config)));
+/** A trainer for `config` on the backend `config.backend` selects (or `options.backend`); `data`: the matrix for file data. */
+export async function openTrainer(config: TrainConfig, options: { W0?: Float32Array; backend?: Backend; data?: DataMatrix | null } = {}): Promise<Trainer> {
+  const backend = options.backend ?? (await selectBackend(config.backend, problemOf(config, config.threads, options.data ?? null), hasNoise(config)));
   return createTrainer(config, { ...options, backend });
 }
 
