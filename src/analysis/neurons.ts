@@ -5,7 +5,8 @@
  * and what became of each feature and each collision.
  *
  * Counting rule of the paper: feature i is represented by neuron k when |W_ik| lies in
- * the band [0.8, 1.2] (configurable); a neuron is polysemantic when it represents ≥ 2
+ * the band [0.8, 1.2] (configurable); for the general model, where weights need not end near
+ * ±1, the share rule instead (criterion.ts). A neuron is polysemantic when it represents ≥ 2
  * features, monosemantic with exactly 1, dead with none (in the paper's m ≥ n regime the
  * m − n spare neurons end dead). Pure maths, no I/O.
  *
@@ -17,8 +18,8 @@
  *   const a = analyzeRun({ W0: run.W0, W: run.W, shape: run.shape });
  *   a.counts.polysemantic.mean; // vs a.theory.exactExpectedPolysemantic
  */
-import { ConfigError } from '../core/errors.js';
 import type { FloatArray } from '../core/optimizers.js';
+import { checkBand, DEFAULT_BAND, describeCriterion, membership, type Band, type Criterion } from './criterion.js';
 import { startEndCorrelation, type CorrelationSummary } from './correlation.js';
 import {
   exactExpectedPolysemantic,
@@ -29,8 +30,7 @@ import {
   meanStd,
 } from './theory.js';
 
-export type Band = readonly [number, number];
-export const DEFAULT_BAND: Band = [0.8, 1.2];
+export { DEFAULT_BAND, type Band, type Criterion } from './criterion.js';
 export type Sign = 1 | -1;
 
 export interface FeatureOnNeuron {
@@ -48,7 +48,7 @@ export interface FeatureFate {
   finalNeuron: number;
   finalSign: Sign;
   finalWeight: number;
-  /** neurons with |W_ik| in the band at the end: [] unrepresented, ≥ 2 on several neurons */
+  /** neurons representing the feature at the end (the criterion): [] unrepresented, ≥ 2 on several neurons */
   neurons: number[];
   endedOnInitialWinner: boolean;
   /** position of finalNeuron in the descending order of |W0_ik| (0 = the initial winner; ties by index) */
@@ -142,7 +142,11 @@ export interface RunTheory {
 
 export interface RunAnalysis {
   shape: [number, number, number];
+  /** the band of the band rule (kept when the share rule is used) */
   band: [number, number];
+  /** the rule that decided which features a neuron represents, and in words */
+  criterion: Criterion;
+  criterionText: string;
   instances: InstanceAnalysis[];
   counts: Record<keyof InstanceCounts, Aggregate>;
   correlation: CorrelationSummary;
@@ -151,22 +155,23 @@ export interface RunAnalysis {
 
 export interface AnalyzeOptions {
   band?: Band;
+  /** overrides `band`: the rule deciding which features a neuron represents */
+  criterion?: Criterion;
 }
 
+const criterionOf = (o: AnalyzeOptions): Criterion => o.criterion ?? { kind: 'band', band: checkBand(o.band ?? DEFAULT_BAND) };
+
 /**
- * Number of neurons with ≥ 2 features |W_ik| in `band`, for one instance of W [I, n, m].
- * O(n·m), allocation of one byte per neuron.
+ * Number of neurons with ≥ 2 features on them (|W_ik| in `band`, or another criterion), for
+ * one instance of W [I, n, m]. O(n·m), allocation of one byte per neuron.
  */
-export function polysemanticCount(W: FloatArray, n: number, m: number, instance: number, band: Band = DEFAULT_BAND): number {
-  const [lo, hi] = checkBand(band);
+export function polysemanticCount(W: FloatArray, n: number, m: number, instance: number, band: Band | Criterion = DEFAULT_BAND): number {
+  const on = membership(W, n, m, instance, 'kind' in band ? band : { kind: 'band', band: checkBand(band) });
   const perNeuron = new Uint8Array(m);
-  const base = instance * n * m;
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const r = base + i * m;
     for (let k = 0; k < m; k++) {
-      const a = Math.abs(W[r + k]);
-      if (a < lo || a > hi) continue;
+      if (!on(i, k)) continue;
       const c = perNeuron[k];
       if (c === 1) count++;
       if (c < 2) perNeuron[k] = c + 1;
@@ -177,11 +182,13 @@ export function polysemanticCount(W: FloatArray, n: number, m: number, instance:
 
 /** Full analysis of one instance; W0 and W are [I, n, m]. */
 export function analyzeInstance(W0: FloatArray, W: FloatArray, n: number, m: number, instance: number, options: AnalyzeOptions = {}): InstanceAnalysis {
-  const [lo, hi] = checkBand(options.band ?? DEFAULT_BAND);
+  const criterion = criterionOf(options);
+  const [lo, hi] = criterion.kind === 'band' ? criterion.band : checkBand(options.band ?? DEFAULT_BAND);
   const base = instance * n * m;
   if (W0.length < base + n * m || W.length < base + n * m) {
     throw new RangeError(`analyzeInstance: instance ${instance} of [*, ${n}, ${m}] lies beyond the weights (${W.length} values)`);
   }
+  const on = membership(W, n, m, instance, criterion);
   const neuronFeatures: FeatureOnNeuron[][] = Array.from({ length: m }, () => []);
   const fates: FeatureFate[] = [];
   for (let i = 0; i < n; i++) {
@@ -191,7 +198,7 @@ export function analyzeInstance(W0: FloatArray, W: FloatArray, n: number, m: num
     let fin = 0;
     for (let k = 0; k < m; k++) {
       const a = Math.abs(W[r + k]);
-      if (a >= lo && a <= hi) {
+      if (on(i, k)) {
         neurons.push(k);
         neuronFeatures[k].push({ feature: i, sign: signOf(W[r + k]) });
       }
@@ -270,10 +277,11 @@ export function analyzeRun(
 ): RunAnalysis {
   const [I, n, m] = run.shape;
   const band = checkBand(options.band ?? DEFAULT_BAND);
+  const criterion = criterionOf({ ...options, band });
   if (run.W0.length !== I * n * m || run.W.length !== I * n * m) {
     throw new RangeError(`analyzeRun: shape [${run.shape}] needs ${I * n * m} values, W0 has ${run.W0.length}, W has ${run.W.length}`);
   }
-  const instances = Array.from({ length: I }, (_, inst) => analyzeInstance(run.W0, run.W, n, m, inst, { band }));
+  const instances = Array.from({ length: I }, (_, inst) => analyzeInstance(run.W0, run.W, n, m, inst, { band, criterion }));
   const keys = Object.keys(instances[0]?.counts ?? {}) as Array<keyof InstanceCounts>;
   const counts = {} as Record<keyof InstanceCounts, Aggregate>;
   for (const key of keys) {
@@ -284,6 +292,8 @@ export function analyzeRun(
   return {
     shape: [I, n, m],
     band,
+    criterion,
+    criterionText: describeCriterion(criterion),
     instances,
     counts,
     correlation: startEndCorrelation(run.W0, run.W, [I, n, m], { full: options.fullCorrelation ?? true }),
@@ -350,11 +360,3 @@ function rankOf(W0: FloatArray, r: number, m: number, k: number): number {
 }
 
 const signOf = (x: number): Sign => (x < 0 ? -1 : 1);
-
-function checkBand(band: Band): [number, number] {
-  const [lo, hi] = band;
-  if (band.length !== 2 || !Number.isFinite(lo) || !Number.isFinite(hi) || lo <= 0 || hi < lo) {
-    throw new ConfigError('band (--band)', band, 'must be two finite numbers 0 < low <= high, e.g. 0.8,1.2');
-  }
-  return [lo, hi];
-}
