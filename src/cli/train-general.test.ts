@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeNpy, encodeNpy } from '../io/npy.js';
-import { readRun } from '../io/run-dir.js';
+import { readRun } from '../io/read-run.js';
 import { runCapture } from './test-helpers.js';
 
 const dirs: string[] = [];
