@@ -6,26 +6,32 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
+import { chooseCriterion, CRITERIA, isPaperSetting, DEFAULT_SHARE, type CriterionChoice } from '../analysis/criterion.js';
 import { analyzeRun, DEFAULT_BAND, type Aggregate, type RunAnalysis } from '../analysis/neurons.js';
 import { readRun } from '../io/read-run.js';
 import { writeFileAtomic, type RunData } from '../io/run-dir.js';
 import { VERSION } from '../version.js';
-import { parseNumberList } from './options.js';
+import { parseNumber, parseNumberList } from './options.js';
 
 export function register(program: Command): void {
   program
     .command('analyze')
     .description('count polysemantic neurons, initial collisions and winners of a run, next to the theory; writes RUN_DIR/analysis.json')
     .argument('<run-dir>', 'a run directory written by `incidental train`')
-    .option('--band <low,high>', 'a feature is on a neuron when |W_ik| is in [low, high]', parseNumberList, [...DEFAULT_BAND])
+    .option('--criterion <rule>', `which features a neuron represents: ${CRITERIA.join(', ')} (auto: band in the paper's setting, share otherwise)`, 'auto')
+    .option('--band <low,high>', 'band rule: a feature is on a neuron when |W_ik| is in [low, high]', parseNumberList, [...DEFAULT_BAND])
+    .option('--share <x>', 'share rule: a feature is on a neuron carrying at least this share of its ‖W_i‖²', parseNumber, DEFAULT_SHARE)
     .option('--json', 'print the analysis as JSON instead of the table')
     .option('--no-correlation-matrix', 'skip the n×n W0·Wᵀ matrix (O(n²m); its diagonal and off-diagonal means are kept)')
-    .action((dir: string, opts: { band: number[]; json?: boolean; correlationMatrix: boolean }) => {
+    .action((dir: string, opts: { band: number[]; json?: boolean; correlationMatrix: boolean; criterion: string; share: number }) => {
       if (opts.band.length !== 2) throw new UserError(`invalid --band: expected two numbers low,high (got "${opts.band.join(',')}")`);
+      if (!(CRITERIA as readonly string[]).includes(opts.criterion)) throw new UserError(`invalid --criterion: must be one of ${CRITERIA.join(', ')} (got "${opts.criterion}")`);
       const run = readRun(dir, { requireSummary: true });
       if (run.summary?.status === 'diverged') throw new UserError(`${dir}: the run diverged; there are no final weights to analyze`);
       checkFinite(run);
-      const analysis = analyzeRun(run, { band: [opts.band[0], opts.band[1]], fullCorrelation: opts.correlationMatrix });
+      const band = [opts.band[0], opts.band[1]] as const;
+      const { criterion, reason } = chooseCriterion(opts.criterion as CriterionChoice, run.meta.config, { band, share: opts.share });
+      const analysis = { ...analyzeRun(run, { band, criterion, fullCorrelation: opts.correlationMatrix }), criterionReason: reason };
       const json = analysisJson(run, analysis);
       writeFileAtomic(join(dir, 'analysis.json'), json + '\n');
       if (opts.json) process.stdout.write(json + '\n');
@@ -48,7 +54,7 @@ function checkFinite(run: RunData): void {
 }
 
 /** The analysis plus where it came from; typed arrays become plain arrays, NaN becomes null. */
-export function analysisJson(run: RunData, a: RunAnalysis): string {
+export function analysisJson(run: RunData, a: RunAnalysis & { criterionReason?: string }): string {
   const doc = { tool: 'incidental', version: VERSION, createdAt: new Date().toISOString(), run: run.dir, config: run.meta.config, ...a };
   return JSON.stringify(doc, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value));
 }
@@ -57,7 +63,7 @@ const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) :
 const ms = (a: Aggregate) => `${fmt(a.mean)} ± ${fmt(a.standardError)}`;
 
 /** Human-readable summary table and per-instance counts. */
-export function formatAnalysis(run: RunData, a: RunAnalysis): string {
+export function formatAnalysis(run: RunData, a: RunAnalysis & { criterionReason?: string }): string {
   const [I, n, m] = a.shape;
   const c = a.counts;
   const t = a.theory;
@@ -79,7 +85,8 @@ export function formatAnalysis(run: RunData, a: RunAnalysis): string {
     ['dead neurons', ms(c.dead), `m − n = ${m - n}`],
   ];
   const lines = [
-    `run ${run.dir}: n=${n} m=${m}, ${I} instance${I === 1 ? '' : 's'} (${cfg.optimizer}, lr ${cfg.lr}, λ ${cfg.lambda}, ${run.summary?.steps ?? cfg.steps} steps); band [${a.band.join(', ')}]`,
+    `run ${run.dir}: n=${n} m=${m}, ${I} instance${I === 1 ? '' : 's'} (${cfg.optimizer}, lr ${cfg.lr}, λ ${cfg.lambda}, ${run.summary?.steps ?? cfg.steps} steps${modelText(cfg)})`,
+    `criterion ${a.criterionText}${a.criterionReason ? ` (${a.criterionReason})` : ''}`,
     '',
     table(['', 'mean ± s.e.', 'theory'], rows, 'lrl'),
     '',
@@ -96,6 +103,13 @@ export function formatAnalysis(run: RunData, a: RunAnalysis): string {
     ),
   ];
   return lines.join('\n');
+}
+
+/** The general model's settings, when they are not the paper's (runs before 0.2 lack the fields). */
+function modelText(c: RunData['meta']['config']): string {
+  if (isPaperSetting(c)) return '';
+  const data = c.data === 'bernoulli' ? `bernoulli p ${c.featureProbability}${c.magnitude === 'uniform' ? ' uniform' : ''}` : c.data === 'file' ? `file ${c.dataFile}` : c.data;
+  return `; data ${data}${c.batch !== null ? `, batch ${c.batch}` : ''}; hidden ${c.hidden}${c.untied ? '; untied: the encoder W is analyzed, the decoder is in W_dec.npy' : ''}`;
 }
 
 /** `align`: one letter per column, l or r (default: first column left, the others right). */

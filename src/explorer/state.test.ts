@@ -36,6 +36,14 @@ describe('URL state', () => {
     expect(readState(formatState(state))).toEqual({ state, ignored: [] });
   });
 
+  it('carries the general model (data, p, hidden layer) in the URL', () => {
+    const { state, ignored } = readState('?data=bernoulli&p=0.25&hidden=layernorm');
+    expect(ignored).toEqual([]);
+    expect([state.data, state.featureProbability, state.hidden]).toEqual(['bernoulli', 0.25, 'layernorm']);
+    expect(formatState(state)).toBe('?data=bernoulli&p=0.25&hidden=layernorm');
+    expect(readState('?hidden=tanh').ignored).toEqual(['hidden=tanh']);
+  });
+
   it('writes only what differs from the defaults', () => {
     expect(formatState(defaultState())).toBe('');
     expect(formatState({ ...defaultState(), seed: 3 })).toBe('?seed=3');
@@ -63,6 +71,8 @@ describe('trainConfigOf', () => {
       defaultState(),
       { ...defaultState(), nFeatures: 12, nHidden: 20, optimizer: 'adam', lr: 0.01, lambda: 0.02, seed: 4, steps: 1200 },
       { ...defaultState(), nInstances: 2, initScale: 0.5, interference: false, noise: 'gaussian', noiseStd: 0.07, optimizer: 'sgd' },
+      { ...defaultState(), data: 'bernoulli', featureProbability: 0.2, hidden: 'relu' },
+      { ...defaultState(), data: 'bernoulli', featureProbability: 0.05, hidden: 'layernorm', noise: 'bipolar' },
     ];
     for (const s of states) {
       const page = trainConfigOf(s);
