@@ -24,8 +24,8 @@ const weights = (d: string, f = 'W.npy') => decodeNpy(new Uint8Array(bytes(d, f)
 async function train(args: string[]): Promise<string> {
   const out = join(tmp(), 'run');
   const r = await runCapture(['train', ...args, '--out', out]);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).not.toMatch(/invalid|error/i); // at most the notice that native kernels are missing
   return out;
 }
 
