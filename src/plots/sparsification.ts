@@ -13,7 +13,7 @@ export const SPARSIFY_QUANTITIES = ['‖w‖₁', 'm′ (surviving weights)'] as
 export interface SparsifyRow {
   [key: string]: number | string | null;
   quantity: (typeof SPARSIFY_QUANTITIES)[number];
-  /** 'simulation' or 'theory' */
+  /** 'simulation' or 'theory', or any other label (drawn dotted, e.g. a median over seeds) */
   kind: string;
   /** flow time t = Euler step × step size */
   t: number;
@@ -37,7 +37,14 @@ export function sparsificationSpec(rows: SparsifyRow[], o: SparsificationOptions
   // labels at different heights so they never overlap when t* is close to 1/λ
   const markers = [{ t: 1 / o.lambda, label: '1/λ', ypix: 4 }];
   if (o.tStar !== null) markers.push({ t: o.tStar, label: 't* measured', ypix: 20 });
-  const color = { field: 'kind', type: 'nominal', title: 'curve', scale: { domain: ['simulation', 'theory'], range: ['#1f77b4', '#d62728'] } };
+  const kinds = [...new Set(rows.map((r) => r.kind))];
+  const extra = kinds.filter((k) => k !== 'simulation' && k !== 'theory');
+  const color = {
+    field: 'kind',
+    type: 'nominal',
+    title: 'curve',
+    scale: { domain: ['simulation', 'theory', ...extra], range: ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'] },
+  };
   const panel = (quantity: string, yTitle: string) => {
     const vals = rows.filter((r) => r.quantity === quantity && r.value > 0).map((r) => r.value);
     const yLo = Math.min(...vals, 1) / 1.3;
@@ -69,6 +76,7 @@ export function sparsificationSpec(rows: SparsifyRow[], o: SparsificationOptions
       layer: [
         curve('simulation', [1, 0]),
         curve('theory', [7, 4]),
+        ...extra.map((k) => curve(k, [2, 2])),
         {
           data: { values: markers },
           mark: { type: 'rule', strokeWidth: 1, strokeDash: [3, 3], color: '#555' },

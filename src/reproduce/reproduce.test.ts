@@ -36,7 +36,7 @@ describe('reproduce --scale test', () => {
     // every table row of every experiment and every check outcome is in the HTML
     const checks = result.experiments.flatMap((e) => e.checks);
     expect(checks.map((c) => c.name)).toEqual([
-      'A: ‖w‖₁ follows the prediction',
+      'A: ‖w‖₁ follows the prediction (median of 16 seeds)',
       'B: log-log slope',
       'B: counts vs n²/4m',
       'E: bipolar σ=0.15 sparsifies',
