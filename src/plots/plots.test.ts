@@ -59,3 +59,21 @@ it('logTicks lists 1-2-5 steps inside the range', () => {
   expect(logTicks(0.5, 60)).toEqual([0.5, 1, 2, 5, 10, 20, 50]);
   expect(logTicks(3, 3000, [1])).toEqual([10, 100, 1000]);
 });
+
+describe('measured-vs chart', () => {
+  it('renders points with intervals and fitted lines, linear and log axes', async () => {
+    const { measuredVsSpec } = await import('./measured-vs.js');
+    const rows = [
+      { series: 'a', kind: 'measured', x: 0.5, value: 0.4, lo: 0.3, hi: 0.5 },
+      { series: 'a', kind: 'measured', x: 0.9, value: 0.2, lo: 0.1, hi: 0.3 },
+      { series: 'a', kind: 'logistic fit', x: 0.5, value: 0.41, lo: null, hi: null },
+      { series: 'a', kind: 'logistic fit', x: 0.9, value: 0.19, lo: null, hi: null },
+    ];
+    const svg = await renderSvg(measuredVsSpec(rows, { title: 'Rate title', xTitle: 'ratio r', yTitle: 'P(win)', yDomain: [0, 1] }));
+    expect(svg).toContain('Rate title');
+    expect(svg).toContain('ratio r');
+    expect(svg).toContain('logistic fit');
+    const logSvg = await renderSvg(measuredVsSpec(rows, { title: 'Log', xTitle: 'x', yTitle: 'y', xLog: true, yLog: true }));
+    expect(logSvg.startsWith('<svg')).toBe(true);
+  });
+});

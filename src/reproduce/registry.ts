@@ -9,6 +9,7 @@ import { experimentC } from './experiments/c-lambda.js';
 import { experimentD } from './experiments/d-correlation.js';
 import { experimentE } from './experiments/e-noise.js';
 import { experimentF } from './experiments/f-small-n.js';
+import { experimentK } from './experiments/k-race.js';
 import { EXPERIMENT_IDS, SCALE_NAMES, type Experiment, type ExperimentId, type ScaleName } from './types.js';
 
 export const EXPERIMENTS: Record<ExperimentId, Experiment<any>> = {
@@ -18,6 +19,7 @@ export const EXPERIMENTS: Record<ExperimentId, Experiment<any>> = {
   D: experimentD,
   E: experimentE,
   F: experimentF,
+  K: experimentK,
 };
 
 /** "B,c , E" → ['B', 'C', 'E'] in registry order; ConfigError naming --only for anything else. */

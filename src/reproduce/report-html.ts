@@ -42,6 +42,8 @@ figcaption { font-size: 14px; color: #333; max-width: 900px; } .files { display:
 nav a { margin-right: 12px; } code { font-size: 13px; background: #f4f4f4; padding: 1px 4px; border-radius: 3px; }
 .params { font-size: 14px; } .params dt { font-weight: 600; } .params dd { margin: 0 0 6px 18px; }
 ul.notes { font-size: 14px; color: #444; }
+.answer { background: #f4f7fb; border-left: 4px solid #1f77b4; padding: 8px 12px; }
+section.part h1 { margin-top: 56px; border-bottom: 2px solid #333; }
 `;
 
 export function buildReportHtml(model: ReportModel, assets: ReadonlyMap<string, FigureAsset>): string {
@@ -84,7 +86,13 @@ generated ${e(p.startedAt)} by incidental ${e(p.version)} in ${fmtSeconds(p.wall
   }
   parts.push(`</tbody></table><p class="small">“Published” values are the paper's (SCIENCE.md §6); they apply at paper scale, so most are “—” where this scale uses other sizes.</p></section>`);
 
+  let beyondOpened = false;
   for (const x of experiments) {
+    if (x.part === 'beyond' && !beyondOpened) {
+      beyondOpened = true;
+      parts.push(`<section id="beyond" class="part"><h1>Beyond the paper</h1><p class="lead">The questions the paper leaves open (SCIENCE.md §7), each answered by a measurement ` +
+        `that can be rerun and extended: the question, a figure, the answer in one paragraph with its uncertainty, and a check where a prediction exists.</p></section>`);
+    }
     parts.push(`<section id="exp-${e(x.id)}"><h2>${e(x.id)}. ${e(x.title)}</h2><p>${e(x.claim)}</p><dl class="params">
 <dt>Parameters used</dt><dd>${e(x.parameters)}</dd>`);
     if (p.scale !== 'paper') parts.push(`<dt>Paper's parameters</dt><dd>${e(x.paperParameters)}</dd><dt>What this scale changes</dt><dd>${e(x.scaleNote || '—')}</dd>`);
@@ -97,6 +105,7 @@ generated ${e(p.startedAt)} by incidental ${e(p.version)} in ${fmtSeconds(p.wall
       if (a) parts.push(`<span class="files">Files: ${a.files.map((file) => `<a href="${e(file)}">${e(file.split('/').pop()!)}</a>`).join(' · ')}</span>`);
       parts.push(`</figcaption></figure>`);
     }
+    if (x.answer) parts.push(`<p class="answer" id="answer-${e(x.id)}"><strong>Answer.</strong> ${e(x.answer)}</p>`);
     if (x.notes.length) parts.push(`<ul class="notes">${x.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);
     parts.push(`</section>`);
   }

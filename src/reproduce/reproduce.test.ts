@@ -18,7 +18,7 @@ const tempOut = () => {
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const FIGURES = ['A-sparsification', 'B-count-vs-m', 'C-lambda', 'D-correlation', 'E-noise', 'F-small-n'];
+const FIGURES = ['A-sparsification', 'B-count-vs-m', 'C-lambda', 'D-correlation', 'E-noise', 'F-small-n', 'K-race'];
 
 describe('reproduce --scale test', () => {
   it('writes a self-contained report with every figure, table and check', async () => {
@@ -41,7 +41,16 @@ describe('reproduce --scale test', () => {
       'B: counts vs n²/4m',
       'E: bipolar σ=0.15 sparsifies',
       'E: Gaussian noise does not',
+      'K: the simulation agrees with training where both apply',
     ]);
+    // the second part: every "beyond" experiment after its heading, with an answer paragraph
+    const beyond = result.experiments.filter((e) => e.part === 'beyond');
+    expect(beyond.map((e) => e.id)).toEqual(['K']);
+    expect(html.indexOf('<h1>Beyond the paper</h1>')).toBeGreaterThan(html.indexOf('id="exp-F"'));
+    for (const e of beyond) {
+      expect(e.answer, e.id).toMatch(/\d/);
+      expect(html.indexOf(`id="answer-${e.id}"`)).toBeGreaterThan(html.indexOf('<h1>Beyond the paper</h1>'));
+    }
     const passFail = html.match(/<td class="(pass|fail)">(PASS|FAIL)<\/td>/g) ?? [];
     expect(passFail).toHaveLength(checks.length);
     for (const e of result.experiments) for (const row of e.table) expect(html).toContain(escape(row.quantity));

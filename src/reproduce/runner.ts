@@ -224,9 +224,10 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     const exp = EXPERIMENTS[id];
     const t0 = performance.now();
     const load = (spec: RunSpec) => loadOutcome(runDir(o.out, runKey(spec.config)), spec.label);
-    const analysis = exp.analyze(exp.params[scale], load, scale);
+    const analysis = await exp.analyze(exp.params[scale], load, scale);
     experiments.push({
       id,
+      part: exp.part ?? 'paper',
       title: exp.title,
       claim: exp.claim,
       parameters: exp.describe(exp.params[scale]),

@@ -12,8 +12,12 @@ import type { VegaLiteSpec } from '../plots/theme.js';
 export const SCALE_NAMES = ['quick', 'paper', 'test'] as const;
 export type ScaleName = (typeof SCALE_NAMES)[number];
 
-export const EXPERIMENT_IDS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+/** A–F reproduce the paper; the later letters answer its open questions ("Beyond the paper"). */
+export const EXPERIMENT_IDS = ['A', 'B', 'C', 'D', 'E', 'F', 'K'] as const;
 export type ExperimentId = (typeof EXPERIMENT_IDS)[number];
+
+/** Which part of the report an experiment belongs to. */
+export type ReportPart = 'paper' | 'beyond';
 
 /** One training run an experiment needs. The cache key is a hash of the config alone (which holds the seed). */
 export interface RunSpec {
@@ -76,11 +80,17 @@ export interface ExperimentAnalysis {
   checks: CheckResult[];
   /** anything a reader should know: zero counts dropped from a fit, diverged runs, … */
   notes: string[];
+  /**
+   * The experiment's answer to its question in one paragraph, stated from the measurements
+   * (a number with its uncertainty; where it contradicts a prediction, it says so).
+   */
+  answer?: string;
 }
 
 /** An analysis with what the runner knows about it, as the report shows it. */
 export interface ExperimentResult extends ExperimentAnalysis {
   id: ExperimentId;
+  part: ReportPart;
   title: string;
   claim: string;
   /** the parameters used, one line */
@@ -99,6 +109,8 @@ export interface ExperimentResult extends ExperimentAnalysis {
  */
 export interface Experiment<P = unknown> {
   id: ExperimentId;
+  /** 'beyond' puts it in the report's second part, "Beyond the paper" (default 'paper') */
+  part?: ReportPart;
   title: string;
   /** one sentence: what the paper claims and what the experiment shows */
   claim: string;
@@ -108,5 +120,6 @@ export interface Experiment<P = unknown> {
   /** why the smaller scales use the parameters they do (shown in the report) */
   scaleNotes: Partial<Record<ScaleName, string>>;
   runs(p: P): RunSpec[];
-  analyze(p: P, load: LoadRun, scale: ScaleName): ExperimentAnalysis;
+  /** May be async: experiments that train from given weights (I, J) do it here (src/reproduce/derived.ts). */
+  analyze(p: P, load: LoadRun, scale: ScaleName): ExperimentAnalysis | Promise<ExperimentAnalysis>;
 }

@@ -100,6 +100,8 @@ function analyzeA(p: SparsifyParams): ExperimentAnalysis {
     k === p.seed ? r : simulateSparsification({ ...p, seed: k, record: { pointsPerDecade: 40 } }),
   );
   const robustDevs = checkSims.map((o) => maxL1Deviation(o, MEAN_FIELD_MIN).deviation);
+  // looked at only after the check above had been fixed and run: where the deviation sits
+  const early = checkSims.map((o) => maxL1Deviation(o, 100).deviation);
   const seedMedian = medianCurves(checkSims);
   for (const q of seedMedian) {
     rows.push({ quantity: SPARSIFY_QUANTITIES[0], kind: MEDIAN_KIND, t: q.t, value: q.l1 });
@@ -163,6 +165,12 @@ function analyzeA(p: SparsifyParams): ExperimentAnalysis {
       {
         quantity: `median over seeds 0–${CHECK_SEEDS - 1} of max ‖w‖₁ deviation while m′ ≥ ${MEAN_FIELD_MIN} (the check)`,
         measured: `${fmt(100 * percentile(robustDevs, 50), 1)} % (range ${fmt(100 * Math.min(...robustDevs), 0)}–${fmt(100 * Math.max(...robustDevs), 0)} %)`,
+        predicted: '0',
+        published: '≈ 25 %',
+      },
+      {
+        quantity: `the same while m′ ≥ 100 (looked at after the check was fixed; not a check)`,
+        measured: `median ${fmt(100 * percentile(early, 50), 1)} % (range ${fmt(100 * Math.min(...early), 0)}–${fmt(100 * Math.max(...early), 0)} %)`,
         predicted: '0',
         published: '≈ 25 %',
       },
