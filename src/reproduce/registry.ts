@@ -10,6 +10,7 @@ import { experimentD } from './experiments/d-correlation.js';
 import { experimentE } from './experiments/e-noise.js';
 import { experimentF } from './experiments/f-small-n.js';
 import { experimentK } from './experiments/k-race.js';
+import { experimentL } from './experiments/l-slow-regularization.js';
 import { EXPERIMENT_IDS, SCALE_NAMES, type Experiment, type ExperimentId, type ScaleName } from './types.js';
 
 export const EXPERIMENTS: Record<ExperimentId, Experiment<any>> = {
@@ -20,6 +21,7 @@ export const EXPERIMENTS: Record<ExperimentId, Experiment<any>> = {
   E: experimentE,
   F: experimentF,
   K: experimentK,
+  L: experimentL,
 };
 
 /** "B,c , E" → ['B', 'C', 'E'] in registry order; ConfigError naming --only for anything else. */
