@@ -5,5 +5,6 @@ import { register as analyze } from './analyze.js';
 import { register as sparsify } from './sparsify.js';
 import { register as explore } from './explore.js';
 import { register as reproduce } from './reproduce.js';
+import { register as duplicate } from './duplicate.js';
 
-export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce];
+export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce, duplicate];
