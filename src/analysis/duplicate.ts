@@ -94,6 +94,12 @@ export interface DuplicationOutcome extends DuplicatedNeuron {
   second: number[];
   /** each copy ended monosemantic, holding a different one of the neuron's original features */
   split: boolean;
+  /**
+   * split; shared: not split, and the original features still have their largest weights on
+   * the copies, both on the same one (e.g. σ = 0: two identical copies); moved: otherwise
+   * (a feature's largest weight left the copies, or each copy leads one feature outside the band)
+   */
+  fate: 'split' | 'shared' | 'moved';
 }
 
 export function duplicationOutcomes(W: ArrayLike<number>, shape: readonly [number, number, number], duplicated: readonly DuplicatedNeuron[], band: Band = DEFAULT_BAND): DuplicationOutcome[] {
@@ -102,7 +108,14 @@ export function duplicationOutcomes(W: ArrayLike<number>, shape: readonly [numbe
     const first = featuresOf(W, n, m, d.instance, d.neuron, band);
     const second = featuresOf(W, n, m, d.instance, d.copy, band);
     const split = first.length === 1 && second.length === 1 && first[0] !== second[0] && d.features.includes(first[0]) && d.features.includes(second[0]);
-    return { ...d, first, second, split };
+    const lead = d.features.map((i) => {
+      let best = 0;
+      for (let k = 1; k < m; k++) if (Math.abs(W[(d.instance * n + i) * m + k]) > Math.abs(W[(d.instance * n + i) * m + best])) best = k;
+      return best;
+    });
+    const onCopies = lead.every((k) => k === d.neuron || k === d.copy);
+    const fate = split ? 'split' : onCopies && new Set(lead).size === 1 ? 'shared' : 'moved';
+    return { ...d, first, second, split, fate };
   });
 }
 
