@@ -11,7 +11,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 it('rejects bad flags with one line naming the flag and the value', async () => {
   const only = await runCapture(['reproduce', '--only', 'B,Z', '--out', out]);
   expect(only.code).toBe(2);
-  expect(only.stderr).toBe('incidental: invalid only (--only): "Z" is not an experiment; choose among A, B, C, D, E, F (got "B,Z")\n');
+  expect(only.stderr).toBe('incidental: invalid only (--only): "Z" is not an experiment; choose among A, B, C, D, E, F, J, K, L (got "B,Z")\n');
   const scale = await runCapture(['reproduce', '--scale', 'huge', '--out', out]);
   expect(scale.code).toBe(2);
   expect(scale.stderr).toContain('invalid scale (--scale): must be one of quick, paper, test (got "huge")');
@@ -20,7 +20,7 @@ it('rejects bad flags with one line naming the flag and the value', async () => 
 it('runs an experiment, prints its checks and the report path', async () => {
   const r = await runCapture(['reproduce', '--scale', 'test', '--only', 'a', '--out', out, '--quiet', '--no-png', '--workers', '0']);
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/^(PASS|FAIL) {2}A: ‖w‖₁ follows the prediction: max deviation/m);
+  expect(r.stdout).toMatch(/^(PASS|FAIL) {2}A: ‖w‖₁ follows the prediction \(median of 16 seeds\): median of the per-seed max deviation/m);
   expect(r.stdout).toContain(`report: ${join(out, 'report.html')}`);
   expect(existsSync(join(out, 'report.html'))).toBe(true);
   expect(existsSync(join(out, 'figures', 'A-sparsification.png'))).toBe(false);
