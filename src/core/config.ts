@@ -47,6 +47,8 @@ export interface ConfigField<T> {
     group: 'Model' | 'Data' | 'Training';
     /** the explorer's default when it differs (a first visit should show the effect in seconds) */
     default?: T;
+    /** choice fields: the choices offered in the page when fewer (e.g. no data files in a browser) */
+    choices?: readonly string[];
     /** false: changing it does not restart training */
     restarts?: boolean;
     step?: string;
@@ -110,7 +112,7 @@ export const CONFIG_FIELDS = {
     schema: num().refine((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'must be an integer in [0, 2^32)'),
   },
   initScale: numField(1, finite((v) => v > 0, 'must be a finite number > 0'), { flag: '--init-scale', help: 'init std = initScale/√m', explorer: { url: 'init', label: 'init scale', group: 'Training', step: 'any', min: 0 } }),
-  data: choiceField('onehot', DATA_KINDS, { flag: '--data', arg: '<kind>', help: 'training data: onehot (the paper\'s full batch of basis vectors), bernoulli (each feature on with probability p), file (rows of --data-file)', explorer: { url: 'data', label: 'data', group: 'Data' } }),
+  data: choiceField('onehot', DATA_KINDS, { flag: '--data', arg: '<kind>', help: 'training data: onehot (the paper\'s full batch of basis vectors), bernoulli (each feature on with probability p), file (rows of --data-file)', explorer: { url: 'data', label: 'data', group: 'Data', choices: ['onehot', 'bernoulli'] } }),
   featureProbability: numField(0.1, finite((v) => v > 0 && v <= 1, 'must be in (0, 1]'), { flag: '--p', help: 'bernoulli data: probability that a feature is on in a row', explorer: { url: 'p', label: 'feature probability p', group: 'Data', step: 'any', min: 0 } }),
   magnitude: choiceField('one', MAGNITUDES, { flag: '--magnitude', help: 'bernoulli data: value of an active feature, one (1) or uniform (in (0, 1])' }),
   batch: field<number | null>({ default: null as number | null, kind: 'int', schema: z.union([z.null(), int(1)]), flag: '--batch', arg: '<int>', help: 'rows per step (bernoulli: n by default; file: all N rows by default)' }),

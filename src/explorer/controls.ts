@@ -44,7 +44,7 @@ function configControl(key: (typeof TRAINING_KEYS)[number]): ControlSpec {
   if (f.kind === 'boolean') return { ...base, kind: 'checkbox' };
   if (f.kind === 'choice') {
     const title = OPTION_TITLES[key];
-    return { ...base, kind: 'select', options: f.choices!.map((name) => ({ value: name, label: name, title: title?.(name) })) };
+    return { ...base, kind: 'select', options: (e.choices ?? f.choices!).map((name) => ({ value: name, label: name, title: title?.(name) })) };
   }
   return { ...base, kind: 'number', step: e.step ?? 'any', min: e.min };
 }

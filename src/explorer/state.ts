@@ -82,7 +82,7 @@ function urlField(k: ConfigKey): Field<unknown> {
   const restarts = e.restarts ?? true;
   if (f.kind === 'int' || f.kind === 'number') return num(e.url, def as number, restarts) as Field<unknown>;
   if (f.kind === 'boolean') return flag(e.url, def as boolean, restarts) as Field<unknown>;
-  if (f.kind === 'choice') return choice(e.url, f.choices!, def as string, restarts) as Field<unknown>;
+  if (f.kind === 'choice') return choice(e.url, e.choices ?? f.choices!, def as string, restarts) as Field<unknown>;
   return text(e.url, def as string, restarts) as Field<unknown>;
 }
 
