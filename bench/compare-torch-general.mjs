@@ -1,11 +1,11 @@
 // The general model (docs/SCIENCE.md §8) trained by incidental (closed-form gradient, float64
 // reference backend) and by PyTorch autograd (bench/torch_general.py), from the same W0 and
-// the same data file, for every hidden layer, tied and untied: 100 AdamW steps, then the
+// the same data file (or another backend with --backend), for every hidden layer, tied and untied: 100 AdamW steps, then the
 // relative error ‖W_ours − W_torch‖ / ‖W_torch‖ (and the decoder's). Not part of `npm test`
 // (PyTorch is optional: Debian `apt-get install python3-torch`); prints a table and exits
 // non-zero when an error exceeds 1e-4.
 //
-//   npm run build:ts && node bench/compare-torch-general.mjs [--steps 100] [--python /usr/bin/python3]
+//   npm run build:ts && node bench/compare-torch-general.mjs [--steps 100] [--backend reference|wasm|native|auto] [--python /usr/bin/python3]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const steps = Number(option('--steps', 100));
 const python = option('--python', '/usr/bin/python3');
+const backend = option('--backend', 'reference');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cli = join(here, '..', 'bin', 'incidental.js');
 const [n, m, N, B] = [8, 16, 40, 16];
@@ -48,7 +49,7 @@ try {
   for (const hidden of ['linear', 'relu', 'layernorm']) {
     for (const untied of [false, true]) {
       const run = join(dir, `${hidden}-${untied ? 'untied' : 'tied'}`);
-      const flags = ['--n', n, '--m', m, '--data', 'file', '--data-file', data, '--batch', B, '--hidden', hidden, '--optimizer', 'adamw', '--lr', common.lr, '--lambda', common.lambda, '--steps', steps, '--backend', 'reference', '--seed', 3, '--quiet', '--out', run];
+      const flags = ['--n', n, '--m', m, '--data', 'file', '--data-file', data, '--batch', B, '--hidden', hidden, '--optimizer', 'adamw', '--lr', common.lr, '--lambda', common.lambda, '--steps', steps, '--backend', backend, '--seed', 3, '--quiet', '--out', run];
       if (untied) flags.push('--untied');
       execFileSync(process.execPath, [cli, 'train', ...flags.map(String)], { stdio: ['ignore', 'ignore', 'inherit'] });
       const out = join(dir, `${hidden}-${untied}-torch.npy`);
@@ -63,7 +64,7 @@ try {
       rows.push([hidden, untied ? 'untied' : 'tied', eW.toExponential(2), untied ? eD.toExponential(2) : '-', moved.toExponential(2)]);
     }
   }
-  console.log(`general model, n=${n} m=${m}, data (${N}, ${n}) with 2 zero rows, batch ${B} (wrapping), AdamW lr ${common.lr} λ ${common.lambda}, ${steps} steps`);
+  console.log(`backend ${backend}; general model, n=${n} m=${m}, data (${N}, ${n}) with 2 zero rows, batch ${B} (wrapping), AdamW lr ${common.lr} λ ${common.lambda}, ${steps} steps`);
   console.log('hidden     weights  rel.err W  rel.err W_dec  ‖W − W0‖/‖W0‖');
   for (const r of rows) console.log(`${r[0].padEnd(10)} ${r[1].padEnd(8)} ${r[2].padStart(9)}  ${r[3].padStart(13)}  ${r[4].padStart(14)}`);
   console.log(`worst relative error ${worst.toExponential(2)} (acceptance: < 1e-4; W.npy is float32, so ~1e-8 is rounding)`);
