@@ -146,11 +146,19 @@ export const FIELD_FLAGS: Record<ConfigKey, string> = Object.fromEntries(CONFIG_
 
 const schema = z.strictObject(Object.fromEntries(CONFIG_KEYS.map((k) => [k, CONFIG_FIELDS[k].schema])) as { [K in ConfigKey]: z.ZodType<TrainConfig[K]> });
 
-/** Bytes of training state (float32 weights, initial weights, gradient, optimizer state, Gram scratch). */
-export function estimateMemoryBytes(c: Pick<TrainConfig, 'nFeatures' | 'nHidden' | 'nInstances' | 'optimizer'>): number {
+/**
+ * Bytes of training state: float32 weights, initial weights, gradient and optimizer state
+ * (twice when untied), the Gram scratch of one-hot data, and for batches the float32 batch
+ * [I, B, n] plus float64 scratch for one instance's rows (Z, H, Q [B, m], O, G [B, n]).
+ */
+export function estimateMemoryBytes(c: Pick<TrainConfig, 'nFeatures' | 'nHidden' | 'nInstances' | 'optimizer'> & Partial<Pick<TrainConfig, 'data' | 'batch' | 'untied'>>): number {
   const slots = c.optimizer === 'adam' || c.optimizer === 'adamw' ? 2 : 0;
-  const perInstance = c.nFeatures * c.nHidden * (3 + slots) + 2 * c.nFeatures * c.nFeatures;
-  return 4 * c.nInstances * perInstance;
+  const n = c.nFeatures;
+  const m = c.nHidden;
+  const weights = n * m * (3 + slots) * (c.untied ? 2 : 1);
+  if ((c.data ?? 'onehot') === 'onehot') return 4 * c.nInstances * (weights + 2 * n * n);
+  const B = c.batch ?? n; // file data without --batch: checked again once N is known
+  return 4 * c.nInstances * (weights + B * n) + 8 * B * (3 * m + 2 * n);
 }
 
 /**

@@ -95,7 +95,7 @@ export class Trainer {
    * The batch of the current step (drawn on first use, so an evaluation at step t sees the
    * batch step t trains on, and evaluating never shifts the stream), or null for one-hot data.
    */
-  private batch(): Float32Array | null {
+  batch(): Float32Array | null {
     if (!this.source || !this.X) return null;
     if (this.batchStep !== this.step) {
       this.source.next(this.X);
