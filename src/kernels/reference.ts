@@ -40,9 +40,6 @@ class ReferenceSession implements Session {
     const { nInstances, nFeatures: n, nHidden: m } = p;
     this.size = n * m;
     const opt = OPTIMIZERS[p.optimizer];
-    if (opt.proximal && (p.data !== 'onehot' || p.hidden !== 'linear' || p.untied)) {
-      throw new Error(`reference backend: ${p.optimizer} soft-thresholds W, the L1 term only for one-hot data, a linear hidden layer and tied weights`);
-    }
     const views = (state: Float64Array[]) => Array.from({ length: nInstances }, (_, i) => state.map((s) => s.subarray(i * this.size, (i + 1) * this.size)));
     this.W = new Float64Array(nInstances * this.size);
     this.state = opt.init(this.W.length, Float64Array) as Float64Array[];
