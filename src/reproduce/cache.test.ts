@@ -54,3 +54,13 @@ it('a damaged cached run is not cached (it is retrained), whatever file is broke
     expect(isCached(dir), name).toBe(false);
   }
 });
+
+it('the general model fields leave a paper run its old key, and change the key when set', () => {
+  // golden keys: runKey of these configs computed by the build before the general model existed (commit ea90a4d)
+  expect(runKey(parseConfig({}))).toBe('b143c38399ea66db');
+  expect(runKey(parseConfig({ nFeatures: 64, nHidden: 128, nInstances: 4, seed: 3, lambda: 0.01 }))).toBe('24207e81ff1efba8');
+  const a = parseConfig({});
+  for (const change of [{ data: 'bernoulli' }, { data: 'bernoulli', featureProbability: 0.2 }, { hidden: 'relu' }, { untied: true }, { data: 'bernoulli', batch: 32 }]) {
+    expect(runKey(parseConfig(change)), JSON.stringify(change)).not.toBe(runKey(a));
+  }
+});

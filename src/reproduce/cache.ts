@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainConfig } from '../core/config.js';
+import { DEFAULTS, type TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { readRun } from '../io/read-run.js';
 import type { RunSummary } from '../io/run-dir.js';
@@ -20,6 +20,13 @@ export const CACHE_FORMAT = 1;
 
 /** Fields that do not change the result (threads: bit-identical by design) are left out of the key. */
 const NOT_IN_KEY: ReadonlyArray<keyof TrainConfig> = ['threads', 'memoryLimitMiB'];
+
+/**
+ * Fields of the general model (SCIENCE.md §8), added after CACHE_FORMAT 1: left out of the key
+ * while at their default, so a paper-setting run keeps the key it had before they existed
+ * (and its cache). A data file enters the key by path; its content hash is in config.json.
+ */
+const GENERAL_FIELDS: ReadonlyArray<keyof TrainConfig> = ['data', 'featureProbability', 'magnitude', 'batch', 'dataFile', 'hidden', 'untied'];
 
 /** Stable JSON: keys sorted, so the hash does not depend on property order. */
 function canonical(value: unknown): string {
@@ -35,6 +42,7 @@ function canonical(value: unknown): string {
 export function runKey(config: TrainConfig): string {
   const keyed: Record<string, unknown> = { ...config };
   for (const f of NOT_IN_KEY) delete keyed[f];
+  for (const f of GENERAL_FIELDS) if (keyed[f] === DEFAULTS[f]) delete keyed[f];
   return createHash('sha256').update(canonical({ format: CACHE_FORMAT, config: keyed })).digest('hex').slice(0, 16);
 }
 
