@@ -2,16 +2,18 @@
  * Trains one config into a run directory (src/io/run-dir.ts), the loop shared by
  * `incidental train` and `incidental reproduce`: config.json and W0.npy first, each chunk's
  * snapshots appended to metrics.jsonl as soon as they are recorded (none are kept in
- * memory), then W.npy and summary.json. Advances in chunks of about 0.2 s and yields
- * between them, so progress shows and a stop request (Ctrl-C, SIGTERM, an abort) is seen;
- * a divergence or a stop keeps everything recorded so far.
+ * memory), then W.npy and summary.json. The chunked loop (src/core/train-loop.ts) yields
+ * about every 0.2 s, so progress shows and a stop request (Ctrl-C, SIGTERM, an abort) is
+ * seen; a divergence or a stop keeps everything recorded so far.
  *
  * `trainIntoRunDir` wraps it in a staged directory (src/io/staged-dir.ts): the run appears
  * at OUT whole, or OUT keeps what it held before.
  */
 import type { TrainConfig } from '../core/config.js';
-import { DivergenceError } from '../core/errors.js';
+import type { DivergenceError } from '../core/errors.js';
 import { countOneHotFeatures } from '../core/metrics.js';
+import type { Snapshot } from '../core/train.js';
+import { trainToEnd } from '../core/train-loop.js';
 import { openTrainer } from '../kernels/select.js';
 import { readDataFile } from './data-file.js';
 import { VERSION } from '../version.js';
@@ -62,56 +64,51 @@ export async function trainToDir(config: TrainConfig, dir: string, options: Trai
     writeWeights(`${dir}/W0.npy`, trainer.W0, shape);
     if (trainer.decoder0) writeWeights(`${dir}/W0_dec.npy`, trainer.decoder0, shape);
 
-    const started = performance.now();
-    let status: RunSummary['status'] = 'finished';
-    let divergence: DivergenceError | undefined;
-    try {
-      let chunk = 1;
-      let lastLoss = NaN;
-      while (!trainer.done) {
-        if (shouldStop()) {
-          status = 'interrupted';
-          break;
-        }
-        const t0 = performance.now();
-        const recorded = trainer.advance(chunk);
-        writer.appendSnapshots(recorded);
-        if (recorded.length > 0) lastLoss = recorded[recorded.length - 1].lossMean;
-        chunk = Math.max(1, Math.min(100_000, Math.round((chunk * 200) / Math.max(performance.now() - t0, 1))));
-        onProgress(trainer.step, lastLoss);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (status === 'finished') writer.appendSnapshots([trainer.finish()]);
-    } catch (err) {
-      if (!(err instanceof DivergenceError)) throw err;
-      writer.appendSnapshots(trainer.takeRecorded()); // the diverging chunk's snapshots before the step that failed
-      status = 'diverged';
-      divergence = err;
-    }
-    const wallTimeSeconds = (performance.now() - started) / 1000;
+    const { status, divergence, wallTimeSeconds } = await trainToEnd(trainer, {
+      onSnapshots: (snaps) => writer.appendSnapshots(snaps),
+      onProgress,
+      shouldStop,
+    });
     const W = trainer.weights();
     writeWeights(`${dir}/W.npy`, W, shape); // after a divergence: the non-finite weights it reached
     const decoder = trainer.decoderWeights();
     if (decoder) writeWeights(`${dir}/W_dec.npy`, decoder, shape);
-    const last = trainer.lastSnapshot;
-    const summary: RunSummary = {
+    const summary = runSummary(config, trainer.lastSnapshot, W, {
       status,
       runId,
-      ...(divergence ? { error: divergence.message } : {}),
-      steps: divergence ? divergence.step : trainer.step, // the last weights with a finite loss
-      finalLoss: last ? last.loss : [],
+      divergence,
       wallTimeSeconds,
-      stepsPerSecond: trainer.step / wallTimeSeconds,
+      steps: trainer.step,
       backend,
       threads: options.threadsUsed ?? config.threads,
-      oneHotFeatures: countOneHotFeatures(W, config.nInstances, config.nFeatures, config.nHidden),
-      nFeatures: config.nFeatures,
-    };
+    });
     writer.writeSummary(summary);
     return { summary, divergence, backend };
   } finally {
     trainer.session.dispose();
   }
+}
+
+/** The summary.json of a run, from its config, last snapshot, final weights and how the loop ended. */
+export function runSummary(
+  config: TrainConfig,
+  last: Snapshot | null,
+  W: Float32Array,
+  end: { status: RunSummary['status']; runId?: string; divergence?: DivergenceError; wallTimeSeconds: number; steps: number; backend: string; threads: number },
+): RunSummary {
+  return {
+    status: end.status,
+    ...(end.runId ? { runId: end.runId } : {}),
+    ...(end.divergence ? { error: end.divergence.message } : {}),
+    steps: end.divergence ? end.divergence.step : end.steps, // the last weights with a finite loss
+    finalLoss: last ? last.loss : [],
+    wallTimeSeconds: end.wallTimeSeconds,
+    stepsPerSecond: end.steps / end.wallTimeSeconds,
+    backend: end.backend,
+    threads: end.threads,
+    oneHotFeatures: countOneHotFeatures(W, config.nInstances, config.nFeatures, config.nHidden),
+    nFeatures: config.nFeatures,
+  };
 }
 
 export interface TrainIntoRunDirOptions extends TrainToDirOptions {

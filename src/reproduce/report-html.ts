@@ -117,7 +117,7 @@ generated ${e(p.startedAt)} by incidental ${e(p.version)} in ${fmtSeconds(p.wall
 <tr><th>started</th><td>${e(p.startedAt)}</td></tr>
 <tr><th>wall time</th><td>${fmtSeconds(p.wallTimeSeconds)} in all, ${fmtSeconds(p.trainingSeconds)} training</td></tr>
 <tr><th>machine</th><td>${e(p.cpu)}, ${p.cores} cores, ${e(p.platform)}, Node ${e(p.node)}</td></tr>
-<tr><th>parallelism</th><td>${p.workers} training thread(s), backend threads per run: ${p.threadsPerRun === 0 ? 'automatic' : p.threadsPerRun}</td></tr>
+<tr><th>parallelism</th><td>${e(p.scheduler)}; backend threads per run: ${p.threadsPerRun === 0 ? 'automatic' : p.threadsPerRun}</td></tr>
 </tbody></table>
 <h3>Runs</h3><p class="small">Every training run, cached under <code>runs/&lt;key&gt;/</code> (config.json holds its full config; W0.npy, W.npy, metrics.jsonl, summary.json). Runs with the same config are shared between experiments. Seeds are fixed in the experiment registry: count grids (B, C, D, F) use seed 2²⁵·part + 2¹⁶·n + m so that no two runs start from related draws, E uses seed 8 and A seed 0 (plus seeds 1–8 for its spread).</p>
 <table id="runs-table"><thead><tr><th>run</th><th>key</th><th>experiments</th><th>n</th><th>m</th><th>instances</th><th>steps</th><th>seed</th><th>backend</th><th>wall time</th><th>this call</th></tr></thead><tbody>`);

@@ -2,7 +2,7 @@
  * End to end at the `test` scale (seconds): every experiment, the report with every figure
  * and table, the files next to it; then an interrupted call and its resume.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,3 +127,23 @@ describe('registry', () => {
 function escape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+describe('reproduce: damaged stored runs', () => {
+  it('retrains a stored run whose directory is damaged, whatever file is broken', async () => {
+    const out = tempOut();
+    const first = await reproduce({ out, scale: 'test', only: ['E'], workers: 0, png: false });
+    const keys = first.provenance.runs.map((r) => r.key);
+    const damage: Array<(dir: string) => void> = [
+      (d) => writeFileSync(join(d, 'config.json'), '{"config": '),
+      (d) => writeFileSync(join(d, 'summary.json'), '{'),
+      (d) => writeFileSync(join(d, 'metrics.jsonl'), '{"step": 0, "loss": [1]}\nnot json\n'),
+      (d) => writeFileSync(join(d, 'W.npy'), readFileSync(join(d, 'W.npy')).subarray(0, 100)),
+      (d) => (rmSync(join(d, 'W.npy')), mkdirSync(join(d, 'W.npy'))),
+    ];
+    damage.forEach((hurt, i) => hurt(join(out, 'runs', keys[i % keys.length])));
+    const hurtKeys = new Set(damage.map((_, i) => keys[i % keys.length]));
+    const second = await reproduce({ out, scale: 'test', only: ['E'], workers: 0, png: false });
+    for (const r of second.provenance.runs) expect(r.cached, r.key).toBe(!hurtKeys.has(r.key));
+    expect(second.experiments[0].checks.length).toBeGreaterThan(0);
+  });
+});

@@ -1,20 +1,27 @@
 /**
- * `reproduce()`: plans every run the chosen experiments need, reuses the cached ones,
- * trains the rest on both cores with progress and ETA, analyses each experiment and writes
- * the report. Interrupting (AbortSignal, Ctrl-C in the CLI) loses only the runs in
- * progress: the next call with the same OUT resumes from the cache.
+ * `reproduce()`, the paper's experiments through the job runner, in stages:
+ * plan (every run the chosen experiments need, as jobs: validated configs, deduplicated by
+ * key) → run store (OUT/runs.db with run directories in OUT/runs/<key>; stored runs are
+ * reused) → schedule (the local pool, or the queue with `scheduler`) → analyse each
+ * experiment from the stored runs → write the report. Interrupting (AbortSignal, Ctrl-C in
+ * the CLI) loses only the runs in progress: the next call with the same OUT resumes.
  */
-import { rmSync } from 'node:fs';
 import os from 'node:os';
-import type { TrainConfig } from '../core/config.js';
+import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { JobsAborted, makeJob, type Job } from '../jobs/job.js';
+import { createLocalPool } from '../jobs/local-pool.js';
+import { runDirOf, runJobs, type ActiveRun, type JobsProgress } from '../jobs/run-jobs.js';
+import type { Scheduler } from '../jobs/scheduler.js';
+import { threadsAvailable } from '../jobs/training-thread.js';
+import { RunStore } from '../store/run-store.js';
 import { VERSION } from '../version.js';
-import { isCached, loadOutcome, partialDir, readRunSummary, removeStalePartials, runDir, runKey } from './cache.js';
-import { PoolAborted, runJobs, workersAvailable } from './pool.js';
+import { loadOutcome, readRunSummary, runDirIsWhole } from './outcome.js';
 import { EXPERIMENTS } from './registry.js';
 import { writeReport } from './report.js';
-import type { TrainJob } from './train-run.js';
 import { EXPERIMENT_IDS, type ExperimentId, type ExperimentResult, type RunSpec, type ScaleName } from './types.js';
+
+export type { ActiveRun };
 
 export interface ReproduceOptions {
   out: string;
@@ -26,6 +33,8 @@ export interface ReproduceOptions {
   workers?: number;
   /** threads each run's backend may use (config.threads; default 1 when several workers run, else 0 = automatic) */
   threadsPerRun?: number;
+  /** where runs train (default: the local pool with `workers` threads); closed by the caller */
+  scheduler?: Scheduler;
   signal?: AbortSignal;
   onProgress?: (p: ReproduceProgress) => void;
   /** also write PNG files (default true) */
@@ -34,25 +43,8 @@ export interface ReproduceOptions {
   command?: string;
 }
 
-export interface ActiveRun {
-  label: string;
-  step: number;
-  steps: number;
-}
-
-export interface ReproduceProgress {
+export interface ReproduceProgress extends JobsProgress {
   phase: 'plan' | 'train' | 'analyze' | 'report' | 'done';
-  totalRuns: number;
-  cachedRuns: number;
-  finishedRuns: number;
-  /** estimated work (multiply-adds) of the runs to train, and how much is done */
-  totalWork: number;
-  doneWork: number;
-  active: ActiveRun[];
-  elapsedSeconds: number;
-  etaSeconds: number | null;
-  /** e.g. "analysing B" */
-  message: string;
 }
 
 export interface RunProvenance {
@@ -87,6 +79,8 @@ export interface Provenance {
   cores: number;
   workers: number;
   threadsPerRun: number;
+  /** where the runs trained, e.g. "local, 2 training threads" or "queue redis://…" */
+  scheduler: string;
   runs: RunProvenance[];
 }
 
@@ -101,21 +95,8 @@ export class ReproduceInterrupted extends UserError {
   override name = 'ReproduceInterrupted';
 }
 
-/** Rough multiply-add count of a run, for progress and ETA only (the rate is measured). */
-export function estimateWork(c: TrainConfig): number {
-  const n = c.nFeatures;
-  const m = c.nHidden;
-  return c.steps * c.nInstances * (1.5 * n * n * m + 30 * n * m + 50_000);
-}
-
-interface PlannedRun {
-  key: string;
-  spec: RunSpec;
-  labels: string[];
-  experiments: ExperimentId[];
-  dir: string;
-  cached: boolean;
-}
+/** OUT/runs.db: the run store of a reproduce output directory. */
+export const reproduceStorePath = (out: string) => join(out, 'runs.db');
 
 export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const scale = o.scale ?? 'quick';
@@ -124,106 +105,71 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const startedAt = new Date().toISOString();
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   const workers = o.workers ?? Math.min(2, cores);
-  const parallel = workers > 0 && workersAvailable() ? workers : 1;
+  const parallel = workers > 0 && threadsAvailable() ? workers : 1;
   const threadsPerRun = o.threadsPerRun ?? (parallel > 1 ? 1 : 0);
   const elapsed = () => (performance.now() - started) / 1000;
 
-  // plan: every run of every chosen experiment, deduplicated by key
-  const planned = new Map<string, PlannedRun>();
+  // plan: every run of every chosen experiment, as jobs (runJobs deduplicates by key)
+  const jobs: Job[] = [];
+  const labels = new Map<string, { labels: string[]; experiments: ExperimentId[]; spec: RunSpec }>();
   for (const id of ids) {
     const exp = EXPERIMENTS[id];
     for (const spec of exp.runs(exp.params[scale])) {
-      const key = runKey(spec.config);
-      const have = planned.get(key);
-      if (have) {
-        if (!have.experiments.includes(id)) have.experiments.push(id);
-        have.labels.push(spec.label);
-        continue;
-      }
-      planned.set(key, { key, spec, labels: [spec.label], experiments: [id], dir: runDir(o.out, key), cached: false });
+      const job = makeJob(spec.config, spec.label);
+      jobs.push(job);
+      const have = labels.get(job.key) ?? { labels: [], experiments: [], spec };
+      have.labels.push(spec.label);
+      if (!have.experiments.includes(id)) have.experiments.push(id);
+      labels.set(job.key, have);
     }
   }
-  removeStalePartials(o.out);
-  for (const run of planned.values()) {
-    if (o.fresh) rmSync(run.dir, { recursive: true, force: true });
-    run.cached = isCached(run.dir);
-  }
-  const todo = [...planned.values()].filter((r) => !r.cached);
-  const jobs: TrainJob[] = todo
-    .map((r) => ({ key: r.key, label: r.spec.label, config: { ...r.spec.config, threads: threadsPerRun }, dir: r.dir, partial: partialDir(r.dir, r.key) }))
-    .sort((a, b) => estimateWork(b.config) - estimateWork(a.config)); // longest first balances the lanes
-
-  // train
-  const totalWork = jobs.reduce((s, j) => s + estimateWork(j.config), 0);
-  const active = new Map<string, ActiveRun>();
-  let doneWork = 0;
-  let finishedRuns = 0;
-  const trainStart = performance.now();
-  const progress = (phase: ReproduceProgress['phase'], message = ''): void => {
-    if (!o.onProgress) return;
-    let partial = 0;
-    for (const [key, a] of active) {
-      const job = jobs.find((j) => j.key === key);
-      if (job) partial += (estimateWork(job.config) * a.step) / Math.max(1, a.steps);
-    }
-    const done = doneWork + partial;
-    const t = (performance.now() - trainStart) / 1000;
-    const eta = phase === 'train' && done > 0 && t > 1 ? ((totalWork - done) * t) / done : null;
-    o.onProgress({
-      phase,
-      totalRuns: planned.size,
-      cachedRuns: planned.size - todo.length,
-      finishedRuns,
-      totalWork,
-      doneWork: done,
-      active: [...active.values()],
-      elapsedSeconds: elapsed(),
-      etaSeconds: eta,
-      message,
-    });
+  const runsDir = join(o.out, 'runs');
+  const scheduler = o.scheduler ?? createLocalPool({ workers: parallel > 1 ? parallel : workers > 0 ? 1 : 0, threadsPerRun });
+  const store = RunStore.open(reproduceStorePath(o.out));
+  let phase: ReproduceProgress['phase'] = 'plan';
+  let last: JobsProgress | null = null;
+  const progress = (p: JobsProgress | null, message = ''): void => {
+    if (p) last = p;
+    const base = last ?? { totalRuns: labels.size, cachedRuns: 0, finishedRuns: 0, totalWork: 0, doneWork: 0, active: [], etaSeconds: null, message: '' };
+    o.onProgress?.({ ...base, message: p ? p.message : message, elapsedSeconds: elapsed(), etaSeconds: phase === 'train' ? base.etaSeconds : null, phase });
   };
-  progress('plan', `${planned.size} runs planned, ${planned.size - todo.length} cached`);
+  let ran: Awaited<ReturnType<typeof runJobs>>;
   try {
-    await runJobs(jobs, {
-      workers: parallel > 1 ? parallel : workers > 0 ? 1 : 0,
+    ran = await runJobs(jobs, {
+      store,
+      runsDir,
+      scheduler,
+      sweep: `reproduce ${scale}`,
+      fresh: o.fresh,
+      dirIsWhole: runDirIsWhole,
       signal: o.signal,
-      events: {
-        onStart: (job) => {
-          active.set(job.key, { label: job.label, step: 0, steps: job.config.steps });
-          progress('train');
-        },
-        onStep: (job, step) => {
-          const a = active.get(job.key);
-          if (a) a.step = step;
-          progress('train');
-        },
-        onDone: (job) => {
-          active.delete(job.key);
-          doneWork += estimateWork(job.config);
-          finishedRuns++;
-          progress('train', `finished ${job.label}`);
-        },
+      onProgress: (p) => {
+        progress(p);
+        phase = 'train';
       },
     });
   } catch (err) {
-    if (err instanceof PoolAborted) {
-      const cachedNow = [...planned.values()].filter((r) => isCached(r.dir)).length;
+    if (err instanceof JobsAborted) {
+      const stored = store.storedKeys([...labels.keys()]).size;
       throw new ReproduceInterrupted(
-        `interrupted: ${cachedNow} of ${planned.size} runs are finished and cached in ${o.out}/runs; run the same command again to resume`,
+        `interrupted: ${stored} of ${labels.size} runs are finished and cached in ${o.out}/runs; run the same command again to resume`,
       );
     }
     throw err;
+  } finally {
+    store.close();
   }
-  const trainingSeconds = (performance.now() - trainStart) / 1000;
+  const trainingSeconds = ran.trainingSeconds;
 
   // analyse
   const experiments: ExperimentResult[] = [];
   for (const id of ids) {
     if (o.signal?.aborted) throw new ReproduceInterrupted(`interrupted while analysing; every run is cached in ${o.out}/runs; run the same command again to write the report`);
-    progress('analyze', `analysing ${id}`);
+    phase = 'analyze';
+    progress(null, `analysing ${id}`);
     const exp = EXPERIMENTS[id];
     const t0 = performance.now();
-    const load = (spec: RunSpec) => loadOutcome(runDir(o.out, runKey(spec.config)), spec.label);
+    const load = (spec: RunSpec) => loadOutcome(runDirOf(runsDir, makeJob(spec.config, spec.label).key), spec.label);
     const analysis = await exp.analyze(exp.params[scale], load, scale);
     experiments.push({
       id,
@@ -238,22 +184,24 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     });
   }
 
-  const runs: RunProvenance[] = [...planned.values()].map((r) => {
-    const s = readRunSummary(r.dir);
+  const runs: RunProvenance[] = [...labels.entries()].map(([key, r]) => {
+    const dir = runDirOf(runsDir, key);
+    const s = readRunSummary(dir);
+    const c = r.spec.config;
     return {
-      key: r.key,
+      key,
       labels: r.labels,
       experiments: r.experiments,
-      seed: r.spec.config.seed,
-      nInstances: r.spec.config.nInstances,
-      nFeatures: r.spec.config.nFeatures,
-      nHidden: r.spec.config.nHidden,
-      steps: r.spec.config.steps,
+      seed: c.seed,
+      nInstances: c.nInstances,
+      nFeatures: c.nFeatures,
+      nHidden: c.nHidden,
+      steps: c.steps,
       backend: s?.backend ?? '?',
       threads: s?.threads ?? 0,
       wallTimeSeconds: s?.wallTimeSeconds ?? NaN,
-      cached: r.cached,
-      dir: r.dir,
+      cached: ran.cached.has(key),
+      dir,
     };
   });
   const provenance: Provenance = {
@@ -271,10 +219,13 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     cores,
     workers: parallel,
     threadsPerRun,
+    scheduler: scheduler.description,
     runs,
   };
-  progress('report', 'rendering figures and writing the report');
+  phase = 'report';
+  progress(null, 'rendering figures and writing the report');
   const reportPath = await writeReport(o.out, { experiments, provenance }, { png: o.png ?? true, finalize: () => (provenance.wallTimeSeconds = elapsed()) });
-  progress('done', `wrote ${reportPath}`);
+  phase = 'done';
+  progress(null, `wrote ${reportPath}`);
   return { experiments, provenance, reportPath };
 }
