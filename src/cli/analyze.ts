@@ -12,6 +12,7 @@ import { readRun } from '../io/read-run.js';
 import { writeFileAtomic, type RunData } from '../io/run-dir.js';
 import { VERSION } from '../version.js';
 import { parseNumber, parseNumberList } from './options.js';
+import { table } from './table.js';
 
 export function register(program: Command): void {
   program
@@ -110,15 +111,4 @@ function modelText(c: RunData['meta']['config']): string {
   if (isPaperSetting(c)) return '';
   const data = c.data === 'bernoulli' ? `bernoulli p ${c.featureProbability}${c.magnitude === 'uniform' ? ' uniform' : ''}` : c.data === 'file' ? `file ${c.dataFile}` : c.data;
   return `; data ${data}${c.batch !== null ? `, batch ${c.batch}` : ''}; hidden ${c.hidden}${c.untied ? '; untied: the encoder W is analyzed, the decoder is in W_dec.npy' : ''}`;
-}
-
-/** `align`: one letter per column, l or r (default: first column left, the others right). */
-function table(header: string[], rows: string[][], align = 'l' + 'r'.repeat(header.length - 1)): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, j) => Math.max(...all.map((r) => [...r[j]].length)));
-  const pad = (s: string, j: number) => {
-    const fill = ' '.repeat(widths[j] - [...s].length);
-    return align[j] === 'l' ? s + fill : fill + s;
-  };
-  return all.map((r) => r.map(pad).join('  ').trimEnd()).join('\n');
 }

@@ -6,5 +6,7 @@ import { register as sparsify } from './sparsify.js';
 import { register as explore } from './explore.js';
 import { register as reproduce } from './reproduce.js';
 import { register as duplicate } from './duplicate.js';
+import { register as sweep } from './sweep.js';
+import { register as runs } from './runs.js';
 
-export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce, duplicate];
+export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce, duplicate, sweep, runs];

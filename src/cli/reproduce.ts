@@ -8,8 +8,11 @@ import { CommanderError, type Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { parseOnly, parseScale } from '../reproduce/registry.js';
 import { fmtSeconds } from '../reproduce/report-html.js';
-import { reproduce, ReproduceInterrupted, type ReproduceProgress } from '../reproduce/runner.js';
+import { reproduce, ReproduceInterrupted } from '../reproduce/runner.js';
 import { parseNumber } from './options.js';
+import { createDisplay } from './run-progress.js';
+
+export { formatProgress } from './run-progress.js';
 
 export function register(program: Command): void {
   program
@@ -72,50 +75,4 @@ export function register(program: Command): void {
         process.removeListener('SIGINT', onSigint);
       }
     });
-}
-
-/** One status line: overall bar and percentage, runs done, the runs in progress, ETA. */
-export function formatProgress(p: ReproduceProgress, width = 24): string {
-  if (p.phase !== 'train') return `${p.message} (${fmtSeconds(p.elapsedSeconds)})`;
-  const frac = p.totalWork > 0 ? Math.min(1, p.doneWork / p.totalWork) : 1;
-  const filled = Math.round(frac * width);
-  const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-  const runs = `${p.finishedRuns + p.cachedRuns}/${p.totalRuns} runs${p.cachedRuns ? ` (${p.cachedRuns} cached)` : ''}`;
-  const active = p.active.map((a) => `${a.label} ${Math.floor((100 * a.step) / Math.max(1, a.steps))}%`).join(', ');
-  const eta = p.etaSeconds === null ? 'ETA …' : `ETA ${fmtSeconds(p.etaSeconds)}`;
-  return `[${bar}] ${(100 * frac).toFixed(0)}% ${runs} | ${active || 'starting'} | ${eta}`;
-}
-
-function createDisplay(stream: NodeJS.WriteStream) {
-  const tty = Boolean(stream.isTTY);
-  let lastPrint = 0;
-  let lastMessage = '';
-  let drawn = false;
-  return {
-    update(p: ReproduceProgress) {
-      const now = Date.now();
-      if (tty) {
-        if (now - lastPrint < 200 && p.phase === 'train' && !p.message) return;
-        lastPrint = now;
-        const cols = stream.columns || 120;
-        const line = formatProgress(p);
-        stream.write(`\r\x1b[2K${line.length > cols - 1 ? line.slice(0, cols - 2) + '…' : line}`);
-        drawn = true;
-        if (p.message.startsWith('finished') || p.phase === 'plan') {
-          stream.write(`\r\x1b[2K${p.message}\n`);
-          drawn = false;
-        }
-        return;
-      }
-      const important = p.message !== '' && p.message !== lastMessage;
-      if (!important && now - lastPrint < 5000) return;
-      lastPrint = now;
-      lastMessage = p.message;
-      stream.write(`${p.phase === 'train' && p.message ? `${p.message}; ` : ''}${formatProgress(p)}\n`);
-    },
-    stop() {
-      if (tty && drawn) stream.write('\n');
-      drawn = false;
-    },
-  };
 }

@@ -48,6 +48,7 @@ export class RunStore {
   /** Opens (creating it if needed) a store to write: WAL mode, migrations applied. */
   static open(path: string): RunStore {
     const db = openDb(path, false);
+    readVersion(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // with WAL: durable across process kills, one fsync per checkpoint
     db.pragma('busy_timeout = 5000');
@@ -60,14 +61,14 @@ export class RunStore {
   static openReadOnly(path: string): RunStore {
     if (!existsSync(path)) throw new UserError(`no such run store: ${path}`);
     const db = openDb(path, true);
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const version = readVersion(db, path);
     if (version > SCHEMA_VERSION) throw new UserError(`${path} has store schema version ${version}, newer than this incidental understands (${SCHEMA_VERSION}); upgrade incidental`);
     if (version === 0) throw new UserError(`${path} is not a run store (no runs table)`);
     return new RunStore(path, db);
   }
 
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const version = readVersion(this.db, this.path);
     if (version > SCHEMA_VERSION) throw new UserError(`${this.path} has store schema version ${version}, newer than this incidental understands (${SCHEMA_VERSION}); upgrade incidental`);
     this.db.transaction(() => {
       for (let v = version; v < SCHEMA_VERSION; v++) MIGRATIONS[v](this.db);
@@ -133,6 +134,16 @@ function openDb(path: string, readonly: boolean): Database.Database {
   try {
     return new Database(path, { readonly, fileMustExist: readonly });
   } catch (err) {
+    throw new UserError(`cannot open run store ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The schema version; a file that is not SQLite is a UserError naming it. */
+function readVersion(db: Database.Database, path: string): number {
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } catch (err) {
+    db.close();
     throw new UserError(`cannot open run store ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
