@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MS, readRows, SEEDS, startCli, STEPS, waitFor, writeSpec } from '../../test/sweep-helpers.js';
+import { MS, readRows, SEEDS, startCli, STEPS, waitFor, writeSpec } from './sweep-test-helpers.js';
 import { runCapture } from './test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'incidental-sweep-'));

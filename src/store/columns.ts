@@ -1,11 +1,11 @@
 /**
- * The run store's columns, derived from the config declarations (DEFAULTS and FIELD_FLAGS
- * in src/core/config.ts) rather than listed again: each training option becomes a typed
- * column named after its command-line option (`--init-scale` → `init_scale`, `--no-benefit`
+ * The run store's columns, derived from the config's field table (CONFIG_FIELDS in
+ * src/core/config.ts) rather than listed again: each training option becomes a typed
+ * column (its kind decides the SQL type) named after its command-line option (`--init-scale` → `init_scale`, `--no-benefit`
  * → `benefit`), so a field added to the config becomes a column by itself. The same names
  * are a sweep's parameter names (with `-` or `_`).
  */
-import { DEFAULTS, FIELD_FLAGS, type TrainConfig } from '../core/config.js';
+import { CONFIG_FIELDS, CONFIG_KEYS, type ConfigField, type FieldKind, type TrainConfig } from '../core/config.js';
 
 export interface ParamColumn {
   /** SQL column name, e.g. "init_scale" */
@@ -13,22 +13,23 @@ export interface ParamColumn {
   /** the command-line option it comes from, without dashes, e.g. "init-scale" */
   option: string;
   field: keyof TrainConfig;
-  /** NUMERIC keeps integers as INTEGER and other numbers as REAL; booleans are 0/1 */
-  sqlType: 'NUMERIC' | 'TEXT' | 'INTEGER';
-  kind: 'number' | 'string' | 'boolean';
+  /** booleans are stored as 0/1 */
+  sqlType: 'INTEGER' | 'REAL' | 'TEXT';
+  kind: FieldKind;
 }
 
 /** `--init-scale <x>` → "init-scale"; `--no-benefit` → "benefit". */
 export function optionName(field: keyof TrainConfig): string {
-  return FIELD_FLAGS[field].replace(/^--/, '').replace(/^no-/, '').split(' ')[0];
+  return CONFIG_FIELDS[field].flag.replace(/^--/, '').replace(/^no-/, '');
 }
 
+const SQL_TYPES: Record<FieldKind, ParamColumn['sqlType']> = { int: 'INTEGER', boolean: 'INTEGER', number: 'REAL', choice: 'TEXT', string: 'TEXT' };
+
 /** One column per config field, in declaration order. */
-export const PARAM_COLUMNS: readonly ParamColumn[] = (Object.keys(DEFAULTS) as Array<keyof TrainConfig>).map((field) => {
+export const PARAM_COLUMNS: readonly ParamColumn[] = CONFIG_KEYS.map((field) => {
   const option = optionName(field);
-  const v = DEFAULTS[field];
-  const kind = typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'number' : 'string';
-  return { column: option.replace(/-/g, '_'), option, field, kind, sqlType: kind === 'boolean' ? 'INTEGER' : kind === 'number' ? 'NUMERIC' : 'TEXT' };
+  const kind = (CONFIG_FIELDS[field] as ConfigField<unknown>).kind;
+  return { column: option.replace(/-/g, '_'), option, field, kind, sqlType: SQL_TYPES[kind] };
 });
 
 /** Looks a parameter up by option name, column name or config field name. */

@@ -22,7 +22,8 @@ describe('columns', () => {
     expect(optionName('nHidden')).toBe('m');
     expect(optionName('benefit')).toBe('benefit');
     const byField = Object.fromEntries(PARAM_COLUMNS.map((p) => [p.field, p]));
-    expect(byField.initScale).toMatchObject({ column: 'init_scale', option: 'init-scale', sqlType: 'NUMERIC' });
+    expect(byField.initScale).toMatchObject({ column: 'init_scale', option: 'init-scale', sqlType: 'REAL' });
+    expect(byField.nHidden.sqlType).toBe('INTEGER');
     expect(byField.optimizer.sqlType).toBe('TEXT');
     expect(byField.interference.sqlType).toBe('INTEGER');
   });
@@ -55,7 +56,7 @@ describe('RunStore', () => {
     const path = join(dir, 'old.db');
     const old = new Database(path);
     // a version-1 file written before the `eps` and `beta2` fields existed
-    old.exec(`CREATE TABLE runs (key TEXT PRIMARY KEY, status TEXT NOT NULL, n NUMERIC, m NUMERIC, polysemantic REAL)`);
+    old.exec(`CREATE TABLE runs (key TEXT PRIMARY KEY, status TEXT NOT NULL, n INTEGER, m INTEGER, polysemantic REAL)`);
     old.exec(`INSERT INTO runs (key, status, n, m, polysemantic) VALUES ('old', 'finished', 4, 8, 0.5)`);
     old.pragma('user_version = 1');
     old.close();

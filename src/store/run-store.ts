@@ -37,7 +37,7 @@ export interface StoredRun {
 }
 
 const sqlValue = (p: ParamColumn, v: unknown): string | number | null =>
-  v === undefined || v === null ? null : p.kind === 'boolean' ? (v ? 1 : 0) : (v as string | number);
+  v === undefined || v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number);
 
 export class RunStore {
   private constructor(

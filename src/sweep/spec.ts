@@ -90,7 +90,7 @@ function parseParam(name: string, raw: unknown, method: string): ParamSpec {
     const d = raw.distribution;
     if (!(DISTRIBUTIONS as readonly unknown[]).includes(d)) fail(`${at}.distribution`, d, `must be one of ${DISTRIBUTIONS.join(', ')}`);
     if (method !== 'random') fail(`${at}.distribution`, d, 'distributions need method: random (a grid takes `values`)');
-    if (param.kind !== 'number') fail(`${at}.distribution`, d, `${param.option} is not numeric; use values`);
+    if (param.kind !== 'number' && param.kind !== 'int') fail(`${at}.distribution`, d, `${param.option} is not numeric; use values`);
     const min = raw.min;
     const max = raw.max;
     if (typeof min !== 'number' || !Number.isFinite(min)) fail(`${at}.min`, min, 'must be a finite number');
@@ -203,7 +203,7 @@ function draw(a: ParamSpec, u: () => number): unknown {
   if (a.kind === 'values') return a.values[Math.floor(u() * a.values.length)];
   if (a.kind !== 'distribution') return (a as { value: unknown }).value;
   const x = u();
-  if (a.distribution === 'uniform') return a.min + x * (a.max - a.min);
+  if (a.distribution === 'uniform') return a.param.kind === 'int' ? Math.round(a.min + x * (a.max - a.min)) : a.min + x * (a.max - a.min);
   if (a.distribution === 'int_uniform') return a.min + Math.floor(x * (a.max - a.min + 1));
   return Math.exp(Math.log(a.min) + x * (Math.log(a.max) - Math.log(a.min)));
 }

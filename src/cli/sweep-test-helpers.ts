@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
-export const BIN = new URL('../bin/incidental.js', import.meta.url).pathname;
+export const BIN = new URL('../../bin/incidental.js', import.meta.url).pathname;
 export const MS = [16, 24, 32];
 export const SEEDS = [0, 1, 2, 3];
 /** each run: 2 instances of n = 8 for STEPS AdamW steps (a few tenths of a second) */
