@@ -8,5 +8,6 @@ import { register as reproduce } from './reproduce.js';
 import { register as duplicate } from './duplicate.js';
 import { register as sweep } from './sweep.js';
 import { register as runs } from './runs.js';
+import { register as worker } from './worker.js';
 
-export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce, duplicate, sweep, runs];
+export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce, duplicate, sweep, runs, worker];

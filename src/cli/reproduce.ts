@@ -5,43 +5,33 @@
  * cleanly keeping every finished run, a second one exits at once).
  */
 import { CommanderError, type Command } from 'commander';
-import { ConfigError } from '../core/errors.js';
 import { parseOnly, parseScale } from '../reproduce/registry.js';
 import { fmtSeconds } from '../reproduce/report-html.js';
 import { reproduce, ReproduceInterrupted } from '../reproduce/runner.js';
-import { parseNumber } from './options.js';
+import { onInterrupt } from './interrupt.js';
+import { addSchedulerOptions, schedulerFromOptions, workersFromOptions } from './scheduler-options.js';
 import { createDisplay } from './run-progress.js';
 
 export { formatProgress } from './run-progress.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('reproduce')
     .description("rerun the paper's experiments (A–F) and write a self-contained report (report.html, figures as SVG/PNG, data as JSON/CSV)")
     .option('--scale <scale>', 'quick (minutes, scaled down), paper (the published parameters: hours), or test (seconds, meaningless numbers)', 'quick')
     .option('--only <ids>', 'comma-separated experiments, e.g. A,B,E (default: all)')
     .option('--out <dir>', 'output directory (runs are cached in OUT/runs)', 'reproduce-out')
     .option('--fresh', 'recompute every run instead of reusing the cache')
-    .option('--workers <int>', 'parallel training threads (default: 2, or 1 on a single core)', parseNumber)
     .option('--no-png', 'skip the PNG copies of the figures')
-    .option('--quiet', 'no progress output')
-    .action(async (opts: Record<string, unknown>) => {
+    .option('--quiet', 'no progress output');
+  addSchedulerOptions(cmd);
+  cmd.action(async (opts: Record<string, unknown>) => {
       const scale = parseScale(String(opts.scale));
       const only = opts.only === undefined ? undefined : parseOnly(String(opts.only));
-      const workers = opts.workers === undefined ? undefined : (opts.workers as number);
-      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
-        throw new ConfigError('workers (--workers)', workers, 'must be an integer >= 0');
-      }
+      const workers = workersFromOptions(opts);
+      const scheduler = opts.queue === undefined ? undefined : await schedulerFromOptions(opts);
       const controller = new AbortController();
-      let presses = 0;
-      const onSigint = () => {
-        presses++;
-        if (presses === 1) {
-          process.stderr.write('\nincidental: stopping; finished runs stay cached (press Ctrl-C again to quit at once)\n');
-          controller.abort();
-        } else process.exit(130);
-      };
-      process.on('SIGINT', onSigint);
+      const release = onInterrupt(controller, 'stopping; finished runs stay cached');
       const display = opts.quiet ? null : createDisplay(process.stderr);
       try {
         const result = await reproduce({
@@ -50,6 +40,7 @@ export function register(program: Command): void {
           only,
           fresh: Boolean(opts.fresh),
           workers,
+          scheduler,
           png: opts.png !== false,
           signal: controller.signal,
           onProgress: display?.update,
@@ -72,7 +63,8 @@ export function register(program: Command): void {
         }
         throw err;
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        release();
+        await scheduler?.close();
       }
     });
 }

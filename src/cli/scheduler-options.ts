@@ -7,11 +7,14 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { createLocalPool } from '../jobs/local-pool.js';
+import { createQueueScheduler } from '../jobs/queue.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { parseNumber } from './options.js';
 
 export function addSchedulerOptions(cmd: Command): Command {
-  return cmd.option('--workers <int>', 'parallel local training threads (default: 2, or 1 on a single core)', parseNumber);
+  return cmd
+    .option('--workers <int>', 'parallel local training threads (default: 2, or 1 on a single core)', parseNumber)
+    .option('--queue <url>', 'send the runs to `incidental worker`s through a BullMQ queue on Redis, redis://HOST:PORT[/DB]');
 }
 
 /** Local training threads: the flag, or min(2, cores). */
@@ -22,5 +25,9 @@ export function workersFromOptions(opts: Record<string, unknown>): number {
 }
 
 export async function schedulerFromOptions(opts: Record<string, unknown>): Promise<Scheduler> {
+  if (opts.queue !== undefined) {
+    if (opts.workers !== undefined) throw new ConfigError('workers (--workers)', opts.workers, 'has no effect with --queue (start `incidental worker`s instead)');
+    return createQueueScheduler(String(opts.queue));
+  }
   return createLocalPool({ workers: workersFromOptions(opts) });
 }
