@@ -9,5 +9,6 @@ import { register as duplicate } from './duplicate.js';
 import { register as sweep } from './sweep.js';
 import { register as runs } from './runs.js';
 import { register as worker } from './worker.js';
+import { register as plot } from './plot.js';
 
-export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce, duplicate, sweep, runs, worker];
+export const COMMANDS: Array<(program: Command) => void> = [train, analyze, sparsify, explore, reproduce, duplicate, sweep, runs, plot, worker];
