@@ -155,3 +155,27 @@ export class RunWriter {
     writeFileAtomic(join(this.dir, 'summary.json'), JSON.stringify(s, null, 2) + '\n');
   }
 }
+
+/** A whole run held in memory (a job runner result), for writeRunFiles. */
+export interface RunFiles {
+  meta: RunConfigFile;
+  /** Float32Array [nInstances, n, m] */
+  W0: Float32Array;
+  W: Float32Array;
+  snapshots: readonly Snapshot[];
+  summary: RunSummary;
+}
+
+/**
+ * Writes a complete run into `dir`, a new staging directory the caller renames into place
+ * whole: plain writes, no per-file temp-and-rename (the directory rename is the atomic step).
+ */
+export function writeRunFiles(dir: string, run: RunFiles): void {
+  const shape = [run.meta.config.nInstances, run.meta.config.nFeatures, run.meta.config.nHidden];
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(run.meta, null, 2) + '\n');
+  writeFileSync(join(dir, 'W0.npy'), encodeNpy(run.W0, shape));
+  writeFileSync(join(dir, 'metrics.jsonl'), run.snapshots.map((s) => JSON.stringify(s) + '\n').join(''));
+  writeFileSync(join(dir, 'W.npy'), encodeNpy(run.W, shape));
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(run.summary, null, 2) + '\n');
+}

@@ -14,6 +14,13 @@ import { TrainingThread } from './training-thread.js';
 /** Runs under this estimated work are packed; a pack holds at most this much work. */
 export const PACK_WORK = 2e9;
 
+/**
+ * Jobs whose total estimated work is under this train in this thread: about 0.1–0.2 s on
+ * one core here, less than starting training threads costs (loading the modules and
+ * compiling the kernels in each, measured at 0.15–0.3 s; bench/sweep.mjs).
+ */
+export const INLINE_WORK = 5e9;
+
 export interface LocalPoolOptions {
   /** parallel training threads; 0 trains in this thread */
   workers: number;
@@ -54,15 +61,16 @@ export function createLocalPool(o: LocalPoolOptions): Scheduler {
   return {
     description: o.workers > 0 ? `local, ${lanes} training thread${lanes > 1 ? 's' : ''}` : 'local, in-process',
     async run(jobs: Job[], events: SchedulerEvents, signal?: AbortSignal): Promise<void> {
-      const queue = planTasks(jobs, lanes, o.pack ?? true);
-      const threads = Array.from({ length: Math.min(lanes, queue.length) }, () => new TrainingThread(o.workers === 0 ? true : undefined));
+      const inline = o.workers === 0 || jobs.reduce((s, j) => s + estimateWork(j.config), 0) < INLINE_WORK;
+      const queue = planTasks(jobs, inline ? 1 : lanes, o.pack ?? true);
+      const threads = Array.from({ length: Math.min(inline ? 1 : lanes, queue.length) }, () => new TrainingThread(inline ? true : undefined));
       let failure: unknown = null;
       const stopAll = () => threads.forEach((t) => void t.terminate());
       signal?.addEventListener('abort', stopAll);
       const lane = async (thread: TrainingThread) => {
         while (queue.length && failure === null && !signal?.aborted) {
           const task = queue.shift()!;
-          const configs: TrainConfig[] = task.jobs.map((j) => ({ ...j.config, threads: threadsPerRun }));
+          const configs: TrainConfig[] = task.jobs.map((j) => ({ ...j.config, threads: inline ? 0 : threadsPerRun }));
           for (const j of task.jobs) events.onStart?.(j);
           try {
             const results = await thread.run(configs, (step) => task.jobs.forEach((j) => events.onStep?.(j, step)), 'local');

@@ -4,11 +4,12 @@
  * queue) and store each result as it arrives — so an interruption loses only the runs in
  * progress, and the next call resumes. Reports progress with an ETA from the measured rate.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunStore } from '../store/run-store.js';
 import { estimateWork, type Job } from './job.js';
 import type { Scheduler } from './scheduler.js';
-import { storeResult } from './store-result.js';
+import { removeStaleStaging, storeResult } from './store-result.js';
 
 export interface ActiveRun {
   label: string;
@@ -68,6 +69,8 @@ export async function runJobs(planned: Job[], o: RunJobsOptions): Promise<RunJob
   o.store.remove(damaged);
   const cached = new Set([...stored].filter((key) => !damaged.includes(key)));
   // longest first, so the lanes (or the queue's workers) finish together
+  mkdirSync(o.runsDir, { recursive: true });
+  removeStaleStaging(o.runsDir);
   const todo = jobs.filter((j) => !cached.has(j.key)).sort((a, b) => estimateWork(b.config) - estimateWork(a.config));
 
   const started = performance.now();

@@ -1,35 +1,57 @@
 /**
  * The coordinator's side of a finished job: write its run directory (src/io/run-dir.ts
- * format, staged beside it and renamed whole, so a kill leaves no half run), analyse
+ * format, staged and renamed whole, so a kill leaves no half run), analyse
  * its weights, and insert its row into the run store. Only the coordinator calls this, so
  * the store has one writer however many machines train.
  */
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { analyzeRun, type InstanceCounts } from '../analysis/neurons.js';
 import { mean } from '../core/metrics.js';
-import { newRunId, RunWriter, writeWeights } from '../io/run-dir.js';
-import { stageDir } from '../io/staged-dir.js';
+import { newRunId, writeRunFiles } from '../io/run-dir.js';
+import { fsUserError } from '../io/fs-errors.js';
 import { VERSION } from '../version.js';
 import type { RunStore } from '../store/run-store.js';
 import type { JobResult } from './job.js';
 
-/** Writes a result as a run directory at `dir`, staged and renamed whole (src/io/staged-dir.ts), replacing any leftover there. */
+/** Staging directories live for one synchronous write; older ones are leftovers of a killed coordinator. */
+const STALE_STAGING_MS = 10 * 60 * 1000;
+const STAGING = '.staging-';
+
+/**
+ * Writes a result as the run directory `runsDir/key` (src/io/run-dir.ts format, through its
+ * writeRunFiles): into `runsDir/.staging-<random>` first, renamed into place whole, replacing a
+ * leftover of an earlier attempt. No per-run scan of `runsDir`, so a sweep of many runs
+ * stays linear; `removeStaleStaging` clears what killed coordinators left.
+ */
 export function writeRunDir(dir: string, r: JobResult): void {
-  const staged = stageDir(dir, { force: true, flag: 'run directory' });
+  const staging = join(dirname(dir), `${STAGING}${randomBytes(6).toString('hex')}`);
   try {
-    const shape = [r.config.nInstances, r.config.nFeatures, r.config.nHidden];
     const runId = r.summary.runId ?? newRunId();
-    const writer = new RunWriter(staged.path);
-    writer.writeConfig({ tool: 'incidental', version: VERSION, createdAt: new Date().toISOString(), runId, config: r.config, init: 'seed', backend: r.backend, dtype: r.dtype });
-    writeWeights(join(staged.path, 'W0.npy'), r.W0, shape);
-    writer.appendSnapshots(r.snapshots);
-    writeWeights(join(staged.path, 'W.npy'), r.W, shape);
-    writer.writeSummary({ ...r.summary, runId });
+    const meta = { tool: 'incidental' as const, version: VERSION, createdAt: new Date().toISOString(), runId, config: r.config, init: 'seed', backend: r.backend, dtype: r.dtype };
+    writeRunFiles(staging, { meta, W0: r.W0, W: r.W, snapshots: r.snapshots, summary: { ...r.summary, runId } });
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir);
   } catch (err) {
-    staged.discard();
-    throw err;
+    rmSync(staging, { recursive: true, force: true });
+    throw fsUserError(err, `writing the run directory ${dir}`);
   }
-  staged.commit();
+}
+
+/** Removes staging directories in `runsDir` older than STALE_STAGING_MS (a killed coordinator's). */
+export function removeStaleStaging(runsDir: string): void {
+  if (!existsSync(runsDir)) return;
+  const now = Date.now();
+  for (const name of readdirSync(runsDir)) {
+    if (!name.startsWith(STAGING)) continue;
+    const p = join(runsDir, name);
+    try {
+      if (now - statSync(p).mtimeMs > STALE_STAGING_MS) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile
+    }
+  }
 }
 
 /**

@@ -40,6 +40,8 @@ const sqlValue = (p: ParamColumn, v: unknown): string | number | null =>
   v === undefined || v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number);
 
 export class RunStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(
     readonly path: string,
     readonly db: Database.Database,
@@ -82,9 +84,16 @@ export class RunStore {
     })();
   }
 
+  /** A prepared statement, compiled once per store. */
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) this.statements.set(sql, (stmt = this.db.prepare(sql)));
+    return stmt;
+  }
+
   /** Keys of the given ones that are stored (finished or diverged). */
   storedKeys(keys: readonly string[]): Set<string> {
-    const stmt = this.db.prepare('SELECT 1 FROM runs WHERE key = ?').pluck();
+    const stmt = this.statement('SELECT 1 FROM runs WHERE key = ?');
     return new Set(keys.filter((k) => stmt.get(k) !== undefined));
   }
 
@@ -98,7 +107,7 @@ export class RunStore {
     for (const p of PARAM_COLUMNS) row[p.column] = sqlValue(p, config[p.field]);
     for (const [name] of RESULT_COLUMNS) row[name] = results[name] ?? null;
     const cols = Object.keys(row);
-    const info = this.db.prepare(`INSERT INTO runs (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')}) ON CONFLICT(key) DO NOTHING`).run(row);
+    const info = this.statement(`INSERT INTO runs (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')}) ON CONFLICT(key) DO NOTHING`).run(row);
     return info.changes === 1;
   }
 
