@@ -162,6 +162,9 @@ export interface RunFiles {
   /** Float32Array [nInstances, n, m] */
   W0: Float32Array;
   W: Float32Array;
+  /** untied runs: the decoder, written as W0_dec.npy and W_dec.npy */
+  W0dec?: Float32Array;
+  Wdec?: Float32Array;
   snapshots: readonly Snapshot[];
   summary: RunSummary;
 }
@@ -177,5 +180,7 @@ export function writeRunFiles(dir: string, run: RunFiles): void {
   writeFileSync(join(dir, 'W0.npy'), encodeNpy(run.W0, shape));
   writeFileSync(join(dir, 'metrics.jsonl'), run.snapshots.map((s) => JSON.stringify(s) + '\n').join(''));
   writeFileSync(join(dir, 'W.npy'), encodeNpy(run.W, shape));
+  if (run.W0dec) writeFileSync(join(dir, 'W0_dec.npy'), encodeNpy(run.W0dec, shape));
+  if (run.Wdec) writeFileSync(join(dir, 'W_dec.npy'), encodeNpy(run.Wdec, shape));
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(run.summary, null, 2) + '\n');
 }

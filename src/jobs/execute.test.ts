@@ -4,7 +4,12 @@
  * snapshots match except for wall-clock time; a diverging run in a pack is retrained
  * alone so the others keep their results.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readWeights } from '../io/run-dir.js';
+import { trainToDir } from '../io/train-to-dir.js';
 import { parseConfig, type TrainConfig } from '../core/config.js';
 import { executeJobs, packKey } from './execute.js';
 import { jobKey } from './job.js';
@@ -51,6 +56,25 @@ describe('executeJobs', () => {
     const a = parseConfig({ nFeatures: 4, nHidden: 8, steps: 10 });
     await expect(executeJobs([a, { ...a, nHidden: 9 }])).rejects.toThrow(/cannot be packed/);
     expect(packKey(parseConfig({ noise: 'bipolar', noiseStd: 0.1 }))).toBeNull();
+  });
+});
+
+describe('executeJobs: the general model', () => {
+  it('an untied Bernoulli run carries its decoder and equals `train` bit for bit; such runs are never packed', async () => {
+    const config = parseConfig({ nFeatures: 6, nHidden: 12, steps: 200, data: 'bernoulli', featureProbability: 0.3, untied: true, hidden: 'relu', seed: 4, backend: 'reference' });
+    expect(packKey(config)).toBeNull();
+    expect(packKey({ ...config, untied: false })).toBeNull(); // bernoulli batches follow the seed
+    const [r] = await executeJobs([config]);
+    const dir = mkdtempSync(join(tmpdir(), 'incidental-exec-'));
+    try {
+      await trainToDir(config, dir);
+      expect(bits(r.W)).toEqual(bits(readWeights(join(dir, 'W.npy')).data));
+      expect(bits(r.Wdec!)).toEqual(bits(readWeights(join(dir, 'W_dec.npy')).data));
+      expect(bits(r.W0dec!)).toEqual(bits(readWeights(join(dir, 'W0_dec.npy')).data));
+      expect(r.data).toEqual({ kind: 'bernoulli' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

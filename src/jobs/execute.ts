@@ -1,7 +1,8 @@
 /**
  * Trains jobs in memory and returns their results: the code a local worker thread, the
- * in-process fallback and a queue worker all run. Several small runs that differ only in
- * seed and instance count are *packed* into one multi-instance session: their initial
+ * in-process fallback and a queue worker all run. Several small runs of the paper's model
+ * (one-hot data, tied weights, no hidden noise: nothing else drawn from the seed) that
+ * differ only in seed and instance count are *packed* into one multi-instance session: their initial
  * weights are drawn from their own seeds and stacked, and instances train independently,
  * so each packed run's weights are bit-identical to training it alone (tested), while the
  * per-step cost of the kernels is paid once for the pack. A pack that diverges is
@@ -14,6 +15,7 @@ import { mean } from '../core/metrics.js';
 import { hasNoise, type Snapshot } from '../core/train.js';
 import { openTrainer } from '../kernels/select.js';
 import { trainToEnd } from '../core/train-loop.js';
+import { readDataFile } from '../io/data-file.js';
 import { runSummary } from '../io/train-to-dir.js';
 import { jobKey, type JobResult } from './job.js';
 
@@ -29,9 +31,13 @@ export interface ExecuteOptions {
 /** Fields that may differ between the runs of one pack. */
 const PACK_FREE: ReadonlyArray<keyof TrainConfig> = ['seed', 'nInstances', 'threads', 'memoryLimitMiB'];
 
-/** Runs with the same pack key (and no hidden noise, whose streams follow the seed) can train as one session. */
+/**
+ * Runs with the same pack key can train as one session: only the initial weights may come
+ * from the seed (not hidden noise, data batches or an untied decoder, whose streams follow
+ * the session's seed).
+ */
 export function packKey(c: TrainConfig): string | null {
-  if (hasNoise(c)) return null;
+  if (hasNoise(c) || c.data !== 'onehot' || c.untied) return null;
   const rest: Record<string, unknown> = { ...c };
   for (const f of PACK_FREE) delete rest[f];
   return JSON.stringify(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -59,11 +65,14 @@ async function trainPack(configs: TrainConfig[], worker: string, o: ExecuteOptio
   const total = configs.reduce((s, c) => s + c.nInstances, 0);
   const packed: TrainConfig = { ...configs[0], nInstances: total };
   const W0 = configs.length === 1 ? undefined : concat(configs.map((c) => initWeights(c)));
-  const trainer = await openTrainer(packed, { W0 });
+  const data = packed.data === 'file' ? readDataFile(packed.dataFile!, packed.nFeatures) : null;
+  const trainer = await openTrainer(packed, { W0, data: data?.matrix });
   try {
     const recorded: Snapshot[] = [];
     const end = await trainToEnd(trainer, { onSnapshots: (snaps) => recorded.push(...snaps), onProgress: (step) => o.onStep?.(step), shouldStop: o.shouldStop });
     const W = trainer.weights();
+    const decoder = trainer.decoderWeights(); // untied runs only, never packed
+    const dataRecord = data ? data.record : { kind: packed.data };
     const backend = trainer.session.backend;
     const dtype = trainer.session.dtype;
     const size = packed.nFeatures * packed.nHidden;
@@ -76,7 +85,19 @@ async function trainPack(configs: TrainConfig[], worker: string, o: ExecuteOptio
       const divergence = end.divergence && end.divergence.instance >= first && end.divergence.instance < to ? end.divergence : undefined;
       const status = end.status === 'diverged' && !divergence ? 'interrupted' : end.status;
       const summary = runSummary(config, snapshots[snapshots.length - 1] ?? null, w, { ...end, status, divergence, steps: trainer.step, backend, threads: packed.threads });
-      out.push({ key: jobKey(config), config, backend, dtype, W0: trainer.W0.slice(first * size, to * size), W: w, snapshots, summary, worker });
+      out.push({
+        key: jobKey(config),
+        config,
+        backend,
+        dtype,
+        W0: trainer.W0.slice(first * size, to * size),
+        W: w,
+        ...(trainer.decoder0 && decoder ? { W0dec: trainer.decoder0.slice(), Wdec: decoder } : {}),
+        data: dataRecord,
+        snapshots,
+        summary,
+        worker,
+      });
       first = to;
     }
     return out;

@@ -30,7 +30,7 @@ port.on('message', (msg: TaskMessage) => {
   void (async () => {
     try {
       const results = await executeJobs(msg.configs, { worker: msg.worker, onStep: (step) => port.postMessage({ type: 'step', id: msg.id, step } satisfies ThreadMessage) });
-      const transfer = results.flatMap((r) => [r.W0.buffer as ArrayBuffer, r.W.buffer as ArrayBuffer]);
+      const transfer = results.flatMap((r) => [r.W0, r.W, r.W0dec, r.Wdec].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer));
       port.postMessage({ type: 'done', id: msg.id, results } satisfies ThreadMessage, transfer);
     } catch (err) {
       const message = err instanceof Error ? (err instanceof UserError ? err.message : (err.stack ?? err.message)) : String(err);

@@ -42,6 +42,11 @@ export interface JobResult {
   W0: Float32Array;
   /** Float32Array [nInstances, n, m]; after a divergence, the weights it reached */
   W: Float32Array;
+  /** untied runs: the decoder's initial and final weights, Float32Array [nInstances, n, m] */
+  W0dec?: Float32Array;
+  Wdec?: Float32Array;
+  /** config.json's `data` record: { kind } or a data file's path, sha256, shape and dtype */
+  data: { kind: string } | Record<string, unknown>;
   snapshots: Snapshot[];
   /** status 'finished' or 'diverged' ('interrupted' never leaves a scheduler) */
   summary: RunSummary;

@@ -78,6 +78,8 @@ export function createQueueScheduler(url: string): Scheduler {
   return {
     description: `queue ${url} (BullMQ, incidental worker)`,
     async run(jobs: Job[], handlers: SchedulerEvents, signal?: AbortSignal): Promise<void> {
+      const local = jobs.find((j) => j.config.data === 'file');
+      if (local) throw new UserError(`run ${local.label} reads --data-file ${local.config.dataFile}, a file on this machine: jobs carry configs only, so runs with --data file cannot go through the queue (run without --queue)`);
       await reachable(queue, url);
       events ??= new QueueEvents(QUEUE_NAME, { connection: client() });
       await events.waitUntilReady();

@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { chooseCriterion } from '../analysis/criterion.js';
 import { analyzeRun, type InstanceCounts } from '../analysis/neurons.js';
 import { mean } from '../core/metrics.js';
-import { newRunId, writeRunFiles } from '../io/run-dir.js';
+import { newRunId, writeRunFiles, type RunConfigFile } from '../io/run-dir.js';
 import { fsUserError } from '../io/fs-errors.js';
 import { VERSION } from '../version.js';
 import type { RunStore } from '../store/run-store.js';
@@ -29,8 +30,8 @@ export function writeRunDir(dir: string, r: JobResult): void {
   const staging = join(dirname(dir), `${STAGING}${randomBytes(6).toString('hex')}`);
   try {
     const runId = r.summary.runId ?? newRunId();
-    const meta = { tool: 'incidental' as const, version: VERSION, createdAt: new Date().toISOString(), runId, config: r.config, init: 'seed', backend: r.backend, dtype: r.dtype };
-    writeRunFiles(staging, { meta, W0: r.W0, W: r.W, snapshots: r.snapshots, summary: { ...r.summary, runId } });
+    const meta = { tool: 'incidental' as const, version: VERSION, createdAt: new Date().toISOString(), runId, config: r.config, init: 'seed', data: r.data as RunConfigFile['data'], backend: r.backend, dtype: r.dtype };
+    writeRunFiles(staging, { meta, W0: r.W0, W: r.W, W0dec: r.W0dec, Wdec: r.Wdec, snapshots: r.snapshots, summary: { ...r.summary, runId } });
     rmSync(dir, { recursive: true, force: true });
     renameSync(staging, dir);
   } catch (err) {
@@ -63,7 +64,9 @@ export function storeResult(store: RunStore, r: JobResult, o: { dir: string; swe
   const status = r.summary.status === 'diverged' ? 'diverged' : 'finished';
   writeRunDir(o.dir, r);
   const c = r.config;
-  const a = status === 'finished' ? analyzeRun({ W0: r.W0, W: r.W, shape: [c.nInstances, c.nFeatures, c.nHidden] }, { fullCorrelation: false }) : null;
+  // the same rule as `incidental analyze` by default: the band in the paper's setting, the share rule otherwise
+  const { criterion } = chooseCriterion('auto', c);
+  const a = status === 'finished' ? analyzeRun({ W0: r.W0, W: r.W, shape: [c.nInstances, c.nFeatures, c.nHidden] }, { criterion, fullCorrelation: false }) : null;
   const m = (k: keyof InstanceCounts) => (a ? a.counts[k].mean : null);
   return store.insert(r.key, status, c, {
     polysemantic: m('polysemantic'),

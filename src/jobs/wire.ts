@@ -16,6 +16,9 @@ export interface WireResult {
   dtype: string;
   W0: string;
   W: string;
+  W0dec?: string;
+  Wdec?: string;
+  data: JobResult['data'];
   snapshots: Snapshot[];
   summary: RunSummary;
   worker: string;
@@ -32,12 +35,18 @@ function fromBase64(s: string, length: number, what: string): Float32Array {
 }
 
 export function encodeResult(r: JobResult): WireResult {
-  return { ...r, W0: toBase64(r.W0), W: toBase64(r.W) };
+  return { ...r, W0: toBase64(r.W0), W: toBase64(r.W), W0dec: r.W0dec && toBase64(r.W0dec), Wdec: r.Wdec && toBase64(r.Wdec) };
 }
 
 /** Decodes a worker's result for the job `key`; a result for another config is an error. */
 export function decodeResult(w: WireResult, key: string): JobResult {
   if (!w || typeof w !== 'object' || w.key !== key || jobKey(w.config) !== key) throw new Error(`queue result for job ${key} does not belong to it`);
   const size = w.config.nInstances * w.config.nFeatures * w.config.nHidden;
-  return { ...w, W0: fromBase64(w.W0, size, 'W0'), W: fromBase64(w.W, size, 'W') };
+  const { W0dec, Wdec, ...rest } = w;
+  return {
+    ...rest,
+    W0: fromBase64(w.W0, size, 'W0'),
+    W: fromBase64(w.W, size, 'W'),
+    ...(W0dec && Wdec ? { W0dec: fromBase64(W0dec, size, 'W0dec'), Wdec: fromBase64(Wdec, size, 'Wdec') } : {}),
+  };
 }
