@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME, redisClient } from '../jobs/queue.js';
 import { startRedis, type RedisServer } from '../jobs/redis-test-server.js';
 import { readRows, startCli, waitFor, writeSpec } from './sweep-test-helpers.js';
+import { runCapture } from './test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'incidental-queue-'));
 let redis: RedisServer;
@@ -80,6 +81,30 @@ describe('incidental sweep --queue', () => {
     expect(await b.exited).toBe(0);
   }, 240_000);
 
+  it('reproduce --queue takes the same path: the same runs, weights and checks as on local threads', async () => {
+    const w = worker();
+    await waitFor('the worker', () => (/waiting for runs/.test(w.output()) ? true : undefined), 30_000);
+    const args = (out: string) => ['reproduce', '--scale', 'test', '--only', 'E', '--out', out, '--quiet', '--no-png'];
+    const viaQueue = await runCapture([...args(join(dir, 'rq')), '--queue', redis.url]);
+    expect(viaQueue.code, viaQueue.stderr).toBe(0);
+    const local = await runCapture([...args(join(dir, 'rl')), '--workers', '0']);
+    expect(local.code).toBe(0);
+    const checks = (out: string) => out.split('\n').filter((l) => /^(PASS|FAIL)/.test(l));
+    expect(checks(viaQueue.stdout)).toEqual(checks(local.stdout));
+    expect(checks(local.stdout).length).toBeGreaterThan(0);
+    const q = readRows(join(dir, 'rq', 'runs.db'))!;
+    const l = readRows(join(dir, 'rl', 'runs.db'))!;
+    expect(q.map((r) => r.key).sort()).toEqual(l.map((r) => r.key).sort());
+    expect(q.length).toBe(6);
+    for (const r of q) {
+      const twin = l.find((x) => x.key === r.key)!;
+      expect(readFileSync(join(r.dir, 'W.npy')).equals(readFileSync(join(twin.dir, 'W.npy'))), r.key).toBe(true);
+      expect((r as unknown as { worker: string }).worker).toMatch(new RegExp(`pid ${w.child.pid}$`));
+    }
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+  }, 120_000);
+
   it('a run enqueued twice exists once (the job id is the run key)', async () => {
     const connection = redisClient(redis.url);
     const queue = new Queue(`${QUEUE_NAME}-dedup-test`, { connection });
@@ -95,7 +120,6 @@ describe('incidental sweep --queue', () => {
   });
 
   it('says in one line when the queue cannot be reached or its URL is wrong', async () => {
-    const { runCapture } = await import('./test-helpers.js');
     const bad = await runCapture(['worker', '--queue', 'http://127.0.0.1:1']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('incidental: invalid queue (--queue): must start with redis:// (got "http://127.0.0.1:1")');

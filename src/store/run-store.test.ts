@@ -67,6 +67,12 @@ describe('RunStore', () => {
     store.close();
   });
 
+  it('creates the directories of a new store', () => {
+    const path = join(dir, 'new', 'deeper', 'runs.db');
+    RunStore.open(path).close();
+    expect(RunStore.openReadOnly(path).count()).toBe(0);
+  });
+
   it('refuses files it cannot read, in one line', () => {
     const junk = join(dir, 'junk.db');
     writeFileSync(junk, 'not a database, just text that is long enough to have a header');

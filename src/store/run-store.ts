@@ -11,7 +11,8 @@
  * writes, and a run is inserted at most once (INSERT … ON CONFLICT DO NOTHING).
  */
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DEFAULTS } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { PARAM_COLUMNS, RESULT_COLUMNS, type ParamColumn } from './columns.js';
@@ -49,6 +50,11 @@ export class RunStore {
 
   /** Opens (creating it if needed) a store to write: WAL mode, migrations applied. */
   static open(path: string): RunStore {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      throw new UserError(`cannot create the directory of run store ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const db = openDb(path, false);
     readVersion(db, path);
     db.pragma('journal_mode = WAL');
