@@ -71,6 +71,25 @@ describe('incidental sweep', () => {
     expect(rows.some((r) => r.polysemantic > 0)).toBe(true);
   }, 240_000);
 
+  it('Ctrl-C stops cleanly: exit 130, the finished runs stay stored, the same command resumes', async () => {
+    const spec = join(dir, 'sigint.yaml');
+    const store = join(dir, 'sigint.db');
+    writeSpec(spec);
+    const run = startCli(['sweep', spec, '--store', store, '--quiet']);
+    await waitFor('the first stored runs', () => {
+      const rows = readRows(store);
+      return rows && rows.length >= 1 && rows.length < 12 ? rows : undefined;
+    });
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.output()).toMatch(/incidental: interrupted; finished runs are stored in .*sigint\.db; run the same command again to resume/);
+    const kept = readRows(store)!.length;
+    expect(kept).toBeGreaterThanOrEqual(1);
+    const again = startCli(['sweep', spec, '--store', store, '--quiet']);
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toMatch(new RegExp(`12 runs: ${12 - kept} trained, ${kept} already stored`));
+  }, 120_000);
+
   it('rejects an invalid spec in one line naming the field, before touching the store', async () => {
     const spec = join(dir, 'bad.yaml');
     const { writeFileSync } = await import('node:fs');
