@@ -35,6 +35,12 @@ export const LAYERNORM_EPS: f64 = 1e-5;
   return ((m16 as usize) << 2) + 64;
 }
 
+/** Bytes between the rows of Gᵀ and Xᵀ [n][B]: B floats and 64 bytes more (the same reason). */
+// @ts-ignore: decorator
+@inline function columnRowBytes(B: i32): usize {
+  return ((B as usize) << 2) + 64;
+}
+
 /** Records an address at `field` if it fits in 32 bits; returns the next 64-byte-aligned one. */
 function put(ctl: usize, field: usize, at: f64, bytes: f64): f64 {
   store<u32>(ctl + field, at < 4294967296.0 ? (at as u32) : 0);
@@ -98,8 +104,8 @@ export function configureBatch(ctl: usize, instances: i32, n: i32, m: i32, batch
   p = put(ctl, GL_PTR, p, B * N_ * 8);
   p = put(ctl, GC_PTR, p, B * 4);
   p = put(ctl, Q_PTR, p, hBytes);
-  p = put(ctl, GT_PTR, p, N_ * B * 4);
-  p = put(ctl, XT_PTR, p, N_ * B * 4);
+  p = put(ctl, GT_PTR, p, N_ * (columnRowBytes(batch) as f64));
+  p = put(ctl, XT_PTR, p, N_ * (columnRowBytes(batch) as f64));
   p = put(ctl, CL_PTR, p, R * 2 * B * 8);
   p = put(ctl, CC_PTR, p, R * 4);
   p = put(ctl, INV_PTR, p, B * 8);
@@ -182,7 +188,8 @@ function forward(ctl: usize, inst: i32, t: i32, parts: i32, noise: bool): void {
     const x = X + (b as usize) * xRow;
     const q = XL + (b as usize) * (n as usize) * LIST_RECORD_BYTES;
     store<i32>(XC + ((b as usize) << 2), ((compactRow(x, n, PE as u32, 64, q) - q) / LIST_RECORD_BYTES) as i32);
-    for (let i = 0; i < n; i++) store<f32>(XT + (((i as usize) * (B as usize) + (b as usize)) << 2), load<f32>(x + ((i as usize) << 2)));
+    const xt = XT + ((b as usize) << 2), stride = columnRowBytes(B);
+    for (let i = 0; i < n; i++) store<f32>(xt + (i as usize) * stride, load<f32>(x + ((i as usize) << 2)));
   }
   barrier(ctl, parts); // every row of the packed weights is written before any panel reads it
   for (let c = 0; c < m16; c += 16) listPanel(XL, (n as usize) * LIST_RECORD_BYTES, XC, b0, b1, (c as usize) * (n as usize) << 2, H + ((c as usize) << 2), hRow);
@@ -218,7 +225,7 @@ function errors(ctl: usize, inst: i32, b0: i32, b1: i32, benefit: bool, interfer
   const hRow = hiddenRowBytes(m16);
   for (let b = b0; b < b1; b++) {
     const loss = outputRow(O + (b as usize) * ((n16 as usize) << 2), X + (b as usize) * ((n as usize) << 2), n, benefit, interference,
-      GT + ((b as usize) << 2), (B as usize) << 2, PD as u32, 64, GL + (b as usize) * (n as usize) * LIST_RECORD_BYTES, GC + ((b as usize) << 2));
+      GT + ((b as usize) << 2), columnRowBytes(B), PD as u32, 64, GL + (b as usize) * (n as usize) * LIST_RECORD_BYTES, GC + ((b as usize) << 2));
     if (withLoss) store<f64>(bstats + ((b as usize) << 4), loss);
   }
   if (!backward) return;
@@ -247,8 +254,8 @@ function gradient(ctl: usize, inst: i32, t: i32, parts: i32, to: i32, part: i32)
     const start = CL + (r as usize) * listStride;
     let q = start;
     const i = r < n ? r : r - n;
-    if (!untied || r >= n) q = compactRow(GT + (i as usize) * ((B as usize) << 2), B, HN as u32, hRow, q);
-    if (!untied || r < n) q = compactRow(XT + (i as usize) * ((B as usize) << 2), B, Q as u32, hRow, q);
+    if (!untied || r >= n) q = compactRow(GT + (i as usize) * columnRowBytes(B), B, HN as u32, hRow, q);
+    if (!untied || r < n) q = compactRow(XT + (i as usize) * columnRowBytes(B), B, Q as u32, hRow, q);
     store<i32>(CC + ((r as usize) << 2), ((q - start) / LIST_RECORD_BYTES) as i32);
   }
   const DP = ctlPtr(ctl, DP_PTR);

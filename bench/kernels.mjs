@@ -1,8 +1,9 @@
 // Kernel benchmark (npm run bench): the wasm backend against the float64 reference, against
 // its own bare products, on 1 and 2 threads; the native backend's kernels next to this CPU's
 // FMA peak; and the paper's configuration on native, wasm and PyTorch (when Debian's
-// python3-torch is installed). Timings on a shared machine are noisy: every comparison is a ratio of numbers
-// measured in this same run, each the best of several trials. Nothing here gates CI.
+// python3-torch is installed); then the general model's batched path (bench/batch.mjs).
+// Timings on a shared machine are noisy: every comparison is a ratio of numbers measured in
+// this same run, each the best of several trials. Nothing here gates CI.
 //
 //   node bench/kernels.mjs [--quick] [--no-torch] [--torch-steps 100]
 //
@@ -267,3 +268,6 @@ function paperComparison(python) {
     console.log(`  ${script.padEnd(22)} ${fmt(r.seconds_per_step * 1e3, 1)} ms/step  → faster: ${vs} (torch ${r.torch})`);
   }
 }
+
+// the general model's batched path against PyTorch (same flags: --quick, --no-torch)
+await import('./batch.mjs');

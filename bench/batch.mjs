@@ -1,0 +1,109 @@
+// Batched-path benchmark (part of npm run bench): the general model (SCIENCE.md §8) trained on
+// Bernoulli batches by the wasm backend against the same training in PyTorch (autograd,
+// bench/torch_batch.py), both float32 on the CPU, same shapes, batch size, optimizer and
+// thread count, measured in this same run. The machine may be shared: every figure is the
+// best of several trials, and the comparison is a ratio of numbers measured together.
+// Nothing here gates CI.
+//
+//   node bench/batch.mjs [--quick] [--no-torch] [--steps 10]
+//
+// Configuration (the README quotes it): n = 256 features, m = 1024 neurons, B = 1024 rows,
+// p = 1/64 (about 4 features on per row), AdamW lr 1e-3, λ = 1e-3, tied weights; ReLU hidden
+// layer (headline) and linear. Batches are drawn up front and cycled on both sides, so
+// drawing them is not timed. "Dense GFLOP/s" counts the 5·B·n·m multiply-adds (×2 flops) a
+// dense implementation does (X W, H Wᵀ, G W, Gᵀ H, Xᵀ dZ), although the kernels skip the zeros.
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createWasmBackend } from '../dist/kernels/wasm.js';
+import { benchProblem, randomWeights } from './problem.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const withTorch = !args.includes('--no-torch');
+const steps = Number(args[args.indexOf('--steps') + 1]) || (quick ? 3 : 10);
+const TRIALS = quick ? 2 : 3;
+const [n, m, B, p] = [256, 1024, 1024, 1 / 64];
+const HIDDEN = ['relu', 'linear'];
+const BATCHES = 8;
+
+/** BATCHES Bernoulli(p) batches [1, B, n] of ones, from a small LCG (deterministic). */
+function bernoulliBatches(seed = 7) {
+  let s = seed >>> 0;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  return Array.from({ length: BATCHES }, () => Float32Array.from({ length: B * n }, () => (u() < p ? 1 : 0)));
+}
+
+const problem = (hidden, threads) => ({ ...benchProblem(1, n, m, threads), data: 'batch', batchSize: B, hidden, untied: false });
+
+/** Best seconds per step over TRIALS trials of `steps` steps each, after 3 untimed steps. */
+function timeWasm(wasm, hidden, threads, batches) {
+  const s = wasm.createSession(problem(hidden, threads), randomWeights(n * m, m));
+  let t = 0;
+  for (; t < 3; t++) s.step(null, false, batches[t % BATCHES]);
+  let best = Infinity;
+  for (let r = 0; r < TRIALS; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++, t++) s.step(null, false, batches[t % BATCHES]);
+    best = Math.min(best, (performance.now() - t0) / 1000 / steps);
+  }
+  const used = s.threadsInUse ?? threads;
+  s.dispose();
+  return { seconds: best, used };
+}
+
+function timeTorch(python, hidden, threads) {
+  const script = fileURLToPath(new URL('torch_batch.py', import.meta.url));
+  const out = execFileSync(python, [script, '--n', `${n}`, '--m', `${m}`, '--batch', `${B}`, '--p', `${p}`, '--hidden', hidden, '--steps', `${steps}`, '--trials', `${TRIALS}`, '--threads', `${threads}`], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+function findTorchPython() {
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    try {
+      execFileSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' });
+      return candidate;
+    } catch {}
+  }
+  return null;
+}
+
+const fmt = (x, d = 1) => x.toFixed(d);
+const gflops = (seconds) => (2 * 5 * B * n * m) / seconds / 1e9;
+
+const wasm = await createWasmBackend();
+if (!wasm) {
+  console.error('bench: WebAssembly SIMD is not available in this Node');
+  process.exit(1);
+}
+const python = withTorch ? findTorchPython() : null;
+console.log(`\nincidental batched-path benchmark — ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`General model, n=${n}, m=${m}, B=${B}, Bernoulli p=1/64, tied, AdamW lr 1e-3, λ=1e-3; best of ${TRIALS} trials of ${steps} steps`);
+const batches = bernoulliBatches();
+const header = ['hidden', 'threads', 'wasm ms/step', 'dense GFLOP/s', 'torch ms/step', 'torch/wasm'];
+const rows = [header];
+for (const hidden of HIDDEN) {
+  for (const threads of [1, 2]) {
+    const ours = timeWasm(wasm, hidden, threads, batches);
+    const torch = python ? timeTorch(python, hidden, threads) : null;
+    // a second wasm measurement after torch's, so that both sides see similar load
+    const again = timeWasm(wasm, hidden, threads, batches);
+    const seconds = Math.min(ours.seconds, again.seconds);
+    rows.push([
+      hidden,
+      `${threads}` + (ours.used === threads ? '' : ` (${ours.used} used)`),
+      fmt(seconds * 1e3, 1),
+      fmt(gflops(seconds), 1),
+      torch ? fmt(torch.seconds_per_step * 1e3, 1) : '–',
+      torch ? fmt(torch.seconds_per_step / seconds, 1) + '×' : '–',
+    ]);
+  }
+}
+const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
+if (withTorch && !python) console.log('PyTorch comparison skipped: no python3 with torch (apt install python3-torch)');
+else if (python) console.log(`torch/wasm > 1: the wasm kernels are faster (PyTorch ${timeTorchVersion(python)}, dense autograd on the same batches' statistics).`);
+
+function timeTorchVersion(py) {
+  return execFileSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
+}
