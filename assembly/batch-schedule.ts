@@ -16,7 +16,7 @@ import {
   ACC_OFF, BATCH, BENEFIT, BSTATS_PTR, CC_PTR, CL_PTR, CMD, CMD_EVALUATE, CMD_GRADIENT, CMD_STEP, DP_PTR, FORCES_PTR, FSQ_PTR, GC_PTR, GL_PTR,
   GRAD_PTR, GT_PTR, H_BASE, HA_PTR, HAS_NOISE, HC_PTR, HIDDEN, HL_PTR, HN_PTR, INSTANCES, INTERFERENCE, INV_PTR, LAMBDA, LOSS_PTR, M, M4,
   M16, MAX_THREADS, MODE, N, N4, N16, NOISE_PTR, O_PTR, OPTIMIZER, Q_PTR, RACC_PTR, ROW_STATS, ROWS, RSTATS_PTR, S1_PTR, S1D_PTR, S2_PTR,
-  S2D_PTR, THREADS, UNTIED, W_PTR, WD_PTR, WITH_FORCES, WT_PTR, X_PTR, XC_PTR, XL_PTR, XT_PTR, ctlF64, ctlI32, ctlPtr, CTL_BYTES, PE_PTR, PD_PTR,
+  S2D_PTR, THREADS, UNTIED, W_PTR, WD_PTR, WITH_FORCES, WT_PTR, X_PTR, XC_PTR, XL_PTR, XT_PTR, ctlF64, ctlI32, ctlPtr, CTL_BYTES, PE_PTR, PD_PTR, GRAM, C_PTR, WL_PTR, WLC_PTR, XO_PTR, XOC_PTR, HIDDEN_LINEAR,
 } from './control';
 import { LIST_RECORD_BYTES, addNoiseRow, backwardRow, compactRow, hiddenRow, listPanel, outputRow, packRows, transposePanels } from './batch';
 import { updatePanel } from './optimizer';
@@ -111,6 +111,17 @@ export function configureBatch(ctl: usize, instances: i32, n: i32, m: i32, batch
   p = put(ctl, INV_PTR, p, B * 8);
   p = put(ctl, DP_PTR, p, R * 64);
   p = put(ctl, GRAD_PTR, p, R * (m16 as f64) * 4);
+  // O through C = W Wdecᵀ costs n·m·n16 + B·nnz(X_b)·n16 instead of B·nnz(H_b)·n16: for a
+  // linear hidden layer (H dense) whenever n (m + B) < B m, whatever the data (X dense at worst)
+  const gram = hidden == HIDDEN_LINEAR && N_ * (M_ + B) < B * M_;
+  store<i32>(ctl + GRAM, gram ? 1 : 0);
+  if (gram) {
+    p = put(ctl, C_PTR, p, (N_ + 1) * (n16 as f64) * 4);
+    p = put(ctl, WL_PTR, p, (N_ + 1) * M_ * 8);
+    p = put(ctl, WLC_PTR, p, (N_ + 1) * 4);
+    p = put(ctl, XO_PTR, p, B * (N_ + 1) * 8);
+    p = put(ctl, XOC_PTR, p, B * 4);
+  }
   return p;
 }
 
@@ -198,6 +209,22 @@ function forward(ctl: usize, inst: i32, t: i32, parts: i32, noise: bool): void {
     store<f64>(bstats + ((b as usize) << 4), hiddenRow(h, m, m16, hidden, LAYERNORM_EPS, inv + ((b as usize) << 3)), 8);
     if (noise) addNoiseRow(h, xi, m, m16, HN + (b as usize) * hRow);
   }
+  if (ctlI32(ctl, GRAM) != 0) {
+    gramRows(ctl, W, xi, noise, n, m, n16, i0, t == parts - 1 ? n + 1 : i1);
+    const C = ctlPtr(ctl, C_PTR), XO = ctlPtr(ctl, XO_PTR), XOC = ctlPtr(ctl, XOC_PTR);
+    const stride = ((n + 1) as usize) * LIST_RECORD_BYTES;
+    for (let b = b0; b < b1; b++) {
+      const q = XO + (b as usize) * stride;
+      let end = compactRow(X + (b as usize) * xRow, n, C as u32, 64, q);
+      if (noise) {
+        store<u32>(end, (C as u32) + ((n as u32) << 6));
+        store<f32>(end, 1, 4);
+        end += LIST_RECORD_BYTES;
+      }
+      store<i32>(XOC + ((b as usize) << 2), ((end - q) / LIST_RECORD_BYTES) as i32);
+    }
+    return; // O comes from C: no lists of H̃
+  }
   // the lists hold addresses into Wdecᵀ only: they are read after the barrier that ends this phase
   for (let b = b0; b < b1; b++) {
     const q = HL + (b as usize) * (m as usize) * LIST_RECORD_BYTES;
@@ -205,9 +232,32 @@ function forward(ctl: usize, inst: i32, t: i32, parts: i32, noise: bool): void {
   }
 }
 
-/** Phase B, first half: O = H̃ Wdecᵀ for rows [b0, b1). */
+/**
+ * Rows [r0, r1) of C = [W Wdecᵀ; ξ Wdecᵀ] [(n+1), n16], packed by panels [n16/16][n+1][16]
+ * (row n: ξ Wdecᵀ, zero without noise), from Wdecᵀ (complete: called after a barrier).
+ */
+function gramRows(ctl: usize, W: usize, xi: usize, noise: bool, n: i32, m: i32, n16: i32, r0: i32, r1: i32): void {
+  const Wt = ctlPtr(ctl, WT_PTR), C = ctlPtr(ctl, C_PTR), WL = ctlPtr(ctl, WL_PTR), WLC = ctlPtr(ctl, WLC_PTR);
+  const stride = (m as usize) * LIST_RECORD_BYTES;
+  for (let r = r0; r < r1; r++) {
+    const q = WL + (r as usize) * stride;
+    const src = r < n ? W + (((r as usize) * (m as usize)) << 2) : xi;
+    const end = r < n || noise ? compactRow(src, m, Wt as u32, 64, q) : q;
+    store<i32>(WLC + ((r as usize) << 2), ((end - q) / LIST_RECORD_BYTES) as i32);
+  }
+  const panel = ((n + 1) as usize) << 6;
+  for (let c = 0; c < n16; c += 16) listPanel(WL, stride, WLC, r0, r1, (c as usize) * (m as usize) << 2, C + ((c >> 4) as usize) * panel, 64);
+}
+
+/** Phase B, first half: O = H̃ Wdecᵀ for rows [b0, b1) (through C when GRAM). */
 function outputs(ctl: usize, inst: i32, b0: i32, b1: i32): void {
-  const m = ctlI32(ctl, M), n16 = ctlI32(ctl, N16);
+  const m = ctlI32(ctl, M), n16 = ctlI32(ctl, N16), n = ctlI32(ctl, N);
+  if (ctlI32(ctl, GRAM) != 0) {
+    const XO = ctlPtr(ctl, XO_PTR), XOC = ctlPtr(ctl, XOC_PTR), O = ctlPtr(ctl, O_PTR);
+    const stride = ((n + 1) as usize) * LIST_RECORD_BYTES;
+    for (let c = 0; c < n16; c += 16) listPanel(XO, stride, XOC, b0, b1, (c as usize) * ((n + 1) as usize) << 2, O + ((c as usize) << 2), (n16 as usize) << 2);
+    return;
+  }
   const HL = ctlPtr(ctl, HL_PTR), HC = ctlPtr(ctl, HC_PTR), O = ctlPtr(ctl, O_PTR);
   for (let c = 0; c < n16; c += 16) listPanel(HL, (m as usize) * LIST_RECORD_BYTES, HC, b0, b1, (c as usize) * (m as usize) << 2, O + ((c as usize) << 2), (n16 as usize) << 2);
 }

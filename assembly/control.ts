@@ -119,6 +119,17 @@ export const RACC_PTR: usize = 392;
 /** Panel-packed encoder and decoder weights [m16/16][n][16] (the same block when tied). */
 export const PE_PTR: usize = 396;
 export const PD_PTR: usize = 400;
+/**
+ * Linear hidden layer, when cheaper: O = X (W Wdecᵀ) + ξ Wdecᵀ through C = [W Wdecᵀ; ξ Wdecᵀ]
+ * [(n+1) × n], packed by panels (GRAM = 1); WL: lists of W's rows (and ξ) over Wdecᵀ; XO: X's
+ * row lists over C (plus the ξ row with coefficient 1 when there is noise).
+ */
+export const GRAM: usize = 404;
+export const C_PTR: usize = 408;
+export const WL_PTR: usize = 412;
+export const WLC_PTR: usize = 416;
+export const XO_PTR: usize = 420;
+export const XOC_PTR: usize = 424;
 
 export const CTL_BYTES: usize = 512;
 

@@ -4,6 +4,7 @@
 // benefit/interference switches), force norms and the fused update, at awkward sizes
 // (n = 1, m = 1, m % 4 = 3, all-zero rows, B = 1).
 import { describe, expect, it } from 'vitest';
+import { GRAM } from './wasm-layout.generated.js';
 import { CMD_EVALUATE, CMD_GRADIENT, CMD_STEP, KERNEL_HIDDEN_LAYERS, KERNEL_OPTIMIZERS, LAYERNORM_EPS, MAX_PAGES, instantiate, loadKernels } from './wasm-module.js';
 
 type Hidden = 'linear' | 'relu' | 'layernorm';
@@ -107,6 +108,7 @@ function lab(c: Case, optimizer = 'sgd', lr = 0.01) {
     grad: f32(k.gradientPtr(ctl), (c.untied ? 2 : 1) * c.n * Math.ceil(c.m / 16) * 16),
     loss: () => new Float64Array(memory.buffer, k.lossPtr(ctl), 1)[0],
     forces: () => Array.from(new Float64Array(memory.buffer, k.forcesPtr(ctl), 3)),
+    gram: () => new Int32Array(memory.buffer, ctl + GRAM, 1)[0],
     run(cmd: number, withForces = false, noise = false, t = 1) {
       k.setNoise(ctl, noise ? 1 : 0);
       k.setCommand(ctl, cmd, 1, withForces ? 1 : 0, lr / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t));
@@ -137,11 +139,13 @@ const shapes: [number, number, number][] = [
   [5, 7, 6],
   [17, 19, 9],
   [3, 33, 4],
+  [5, 23, 40], // n (m + B) < B m: a linear hidden layer takes O through C = W Wdecᵀ
 ];
 const cases: Case[] = [];
 for (const [n, m, B] of shapes) {
   for (const hidden of Object.keys(KERNEL_HIDDEN_LAYERS) as Hidden[]) {
     for (const untied of [false, true]) cases.push({ n, m, B, hidden, untied, noise: n % 2 === 1 && m > 1, lambda: B > 1 ? 0.1 : 0 });
+    if (B === 40) cases.push({ n, m, B, hidden, untied: false, noise: false, lambda: 0.1 });
   }
 }
 cases.push({ n: 6, m: 11, B: 7, hidden: 'relu', untied: false, noise: true, lambda: 0.05, benefit: false });
@@ -163,6 +167,7 @@ describe('batched kernels against SCIENCE.md §8 in float64', () => {
     L.X.set(d.X);
     L.xi.set(d.xi);
     L.run(CMD_GRADIENT, false, c.noise);
+    expect(L.gram(), 'O through C = W Wdecᵀ').toBe(c.hidden === 'linear' && c.n * (c.m + c.B) < c.B * c.m ? 1 : 0);
     const want = model64(c, d.X, d.W, c.untied ? d.Wd : null, c.noise ? d.xi : null);
     expect(Math.abs(L.loss() - want.loss)).toBeLessThanOrEqual(2e-5 * Math.max(1, want.loss));
     const m16 = Math.ceil(c.m / 16) * 16;

@@ -84,6 +84,7 @@ const shapes: Shape[] = [
   { instances: 1, n: 1, m: 1, B: 1 },
   { instances: 2, n: 5, m: 7, B: 6 },
   { instances: 1, n: 12, m: 19, B: 9 },
+  { instances: 2, n: 4, m: 21, B: 30 }, // n (m + B) < B m: linear takes O through C = W Wdecᵀ
 ];
 const cases = shapes.flatMap((s) => HIDDEN_LAYERS.flatMap((hidden) => [false, true].map((untied) => [s, hidden, untied] as const)));
 
