@@ -10,10 +10,12 @@ phi in linear | relu | layernorm (no affine, eps 1e-5); tied unless --untied. Ba
 Bernoulli(p) rows with value 1, --batches of them drawn up front and cycled, so that drawing
 them is not timed (bench/batch.mjs does the same). Prints one JSON line: seconds per step
 (best of --trials, each the mean of --steps steps after --warmup untimed ones), the torch
-version and threads.
+version, threads and the BLAS library loaded (Debian's torch uses the system BLAS: OpenBLAS
+when libopenblas0 is installed, else the reference BLAS, about 20× slower here).
 """
 import argparse
 import json
+import os
 import time
 
 import torch
@@ -78,7 +80,17 @@ def main():
             step(t)
             t += 1
         best = min(best, (time.perf_counter() - t0) / a.steps)
-    print(json.dumps({'seconds_per_step': best, 'torch': torch.__version__, 'threads': torch.get_num_threads()}))
+    print(json.dumps({'seconds_per_step': best, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas()}))
+
+
+def blas():
+    """The BLAS library this process loaded (Debian switches it with update-alternatives)."""
+    try:
+        with open('/proc/self/maps') as f:
+            paths = {line.split()[-1] for line in f if 'blas' in line.lower() and '/' in line}
+        return ', '.join(sorted(os.path.realpath(p) for p in paths)) or 'unknown'
+    except OSError:
+        return 'unknown'
 
 
 if __name__ == '__main__':
