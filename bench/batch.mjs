@@ -74,7 +74,11 @@ function timeWasm(wasm, hidden, threads, batches) {
 
 function timeTorch(python, hidden, threads) {
   const script = fileURLToPath(new URL('torch_batch.py', import.meta.url));
-  const out = execFileSync(python, [script, '--n', `${n}`, '--m', `${m}`, '--batch', `${B}`, '--p', `${p}`, '--hidden', hidden, '--steps', `${steps}`, '--trials', `${TRIALS}`, '--threads', `${threads}`], { encoding: 'utf8' });
+  const out = execFileSync(python, [script, '--n', `${n}`, '--m', `${m}`, '--batch', `${B}`, '--p', `${p}`, '--hidden', hidden, '--steps', `${steps}`, '--trials', `${TRIALS}`, '--threads', `${threads}`], {
+    encoding: 'utf8',
+    // OpenBLAS (pthreads) sizes its own pool from the cores, whatever torch.set_num_threads says
+    env: { ...process.env, OPENBLAS_NUM_THREADS: `${threads}`, OMP_NUM_THREADS: `${threads}` },
+  });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
