@@ -11,7 +11,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 it('rejects bad flags with one line naming the flag and the value', async () => {
   const only = await runCapture(['reproduce', '--only', 'B,Z', '--out', out]);
   expect(only.code).toBe(2);
-  expect(only.stderr).toBe('incidental: invalid only (--only): "Z" is not an experiment; choose among A, B, C, D, E, F, J, K, L (got "B,Z")\n');
+  expect(only.stderr).toBe('incidental: invalid only (--only): "Z" is not an experiment; choose among A, B, C, D, E, F, I, J, K, L (got "B,Z")\n');
   const scale = await runCapture(['reproduce', '--scale', 'huge', '--out', out]);
   expect(scale.code).toBe(2);
   expect(scale.stderr).toContain('invalid scale (--scale): must be one of quick, paper, test (got "huge")');

@@ -21,3 +21,15 @@ describe('L: λ does not matter with AdamW', () => {
     expect(checkLambdaFlat(0, [NaN, NaN], 1.69).pass).toBe(false);
   });
 });
+
+describe('I: the forced minimum', () => {
+  it('passes when every m < n reaches min(m, n − m), fails when one falls short or none is judged', async () => {
+    const { checkForcedMinimum, forcedMinimum } = await import('./i-necessary.js');
+    expect(forcedMinimum(16, 4)).toBe(4);
+    expect(forcedMinimum(16, 12)).toBe(4);
+    expect(forcedMinimum(16, 16)).toBe(0);
+    expect(checkForcedMinimum([{ m: 4, mean: 4, forced: 4 }, { m: 8, mean: 8.5, forced: 8 }, { m: 16, mean: 2, forced: 0 }]).pass).toBe(true);
+    expect(checkForcedMinimum([{ m: 4, mean: 0, forced: 4 }, { m: 8, mean: 8.5, forced: 8 }]).pass).toBe(false);
+    expect(checkForcedMinimum([{ m: 16, mean: 2, forced: 0 }]).pass).toBe(false);
+  });
+});
