@@ -9,6 +9,7 @@ import { experimentC } from './experiments/c-lambda.js';
 import { experimentD } from './experiments/d-correlation.js';
 import { experimentE } from './experiments/e-noise.js';
 import { experimentF } from './experiments/f-small-n.js';
+import { experimentG } from './experiments/g-cooccurrence.js';
 import { experimentI } from './experiments/i-necessary.js';
 import { experimentJ } from './experiments/j-duplication.js';
 import { experimentK } from './experiments/k-race.js';
@@ -22,6 +23,7 @@ export const EXPERIMENTS: Record<ExperimentId, Experiment<any>> = {
   D: experimentD,
   E: experimentE,
   F: experimentF,
+  G: experimentG,
   I: experimentI,
   J: experimentJ,
   K: experimentK,
