@@ -10,6 +10,7 @@ import { experimentD } from './experiments/d-correlation.js';
 import { experimentE } from './experiments/e-noise.js';
 import { experimentF } from './experiments/f-small-n.js';
 import { experimentG } from './experiments/g-cooccurrence.js';
+import { experimentH } from './experiments/h-mechanisms.js';
 import { experimentI } from './experiments/i-necessary.js';
 import { experimentJ } from './experiments/j-duplication.js';
 import { experimentK } from './experiments/k-race.js';
@@ -24,6 +25,7 @@ export const EXPERIMENTS: Record<ExperimentId, Experiment<any>> = {
   E: experimentE,
   F: experimentF,
   G: experimentG,
+  H: experimentH,
   I: experimentI,
   J: experimentJ,
   K: experimentK,

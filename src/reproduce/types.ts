@@ -13,7 +13,7 @@ export const SCALE_NAMES = ['quick', 'paper', 'test'] as const;
 export type ScaleName = (typeof SCALE_NAMES)[number];
 
 /** A–F reproduce the paper; the later letters answer its open questions ("Beyond the paper"). */
-export const EXPERIMENT_IDS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'I', 'J', 'K', 'L'] as const;
+export const EXPERIMENT_IDS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'] as const;
 export type ExperimentId = (typeof EXPERIMENT_IDS)[number];
 
 /** Which part of the report an experiment belongs to. */
