@@ -11,7 +11,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 it('rejects bad flags with one line naming the flag and the value', async () => {
   const only = await runCapture(['reproduce', '--only', 'B,Z', '--out', out]);
   expect(only.code).toBe(2);
-  expect(only.stderr).toBe('incidental: invalid only (--only): "Z" is not an experiment; choose among A, B, C, D, E, F, I, J, K, L (got "B,Z")\n');
+  expect(only.stderr).toBe('incidental: invalid only (--only): "Z" is not an experiment; choose among A, B, C, D, E, F, G, H, I, J, K, L (got "B,Z")\n');
   const scale = await runCapture(['reproduce', '--scale', 'huge', '--out', out]);
   expect(scale.code).toBe(2);
   expect(scale.stderr).toContain('invalid scale (--scale): must be one of quick, paper, test (got "huge")');
@@ -40,4 +40,14 @@ it('formats the progress line: bar, runs, runs in progress, ETA', () => {
     message: '',
   }, 10);
   expect(line).toBe('[#####-----] 50% 5/10 runs (2 cached) | B n=64 m=256 25% | ETA 1 min 15 s');
+});
+
+it('states the cost of a scale before it starts', async () => {
+  const { costLine } = await import('./reproduce.js');
+  const { planCost } = await import('../reproduce/runner.js');
+  const quick = planCost('quick');
+  const paper = planCost('paper');
+  expect(paper.work).toBeGreaterThan(100 * quick.work);
+  expect(costLine('paper')).toMatch(/^incidental: scale paper: \d+ training runs, about \d\.\d+e\+\d+ multiply-adds \(roughly .+ of training/);
+  expect(planCost('test', ['A']).runs).toBe(0);
 });

@@ -1,13 +1,16 @@
 /**
- * `incidental reproduce`: reruns the paper's experiments (A–F) and writes one report.
+ * `incidental reproduce`: reruns the paper's experiments (A–F) and the questions beyond it
+ * (G–L), and writes one report.
  * A thin shell over src/reproduce/runner.ts: flags, a progress line (redrawn on a
  * terminal, periodic plain lines otherwise) and Ctrl-C handling (the first press stops
  * cleanly keeping every finished run, a second one exits at once).
  */
+import os from 'node:os';
 import { CommanderError, type Command } from 'commander';
 import { parseOnly, parseScale } from '../reproduce/registry.js';
+import type { ExperimentId, ScaleName } from '../reproduce/types.js';
 import { fmtSeconds } from '../reproduce/report-html.js';
-import { reproduce, ReproduceInterrupted } from '../reproduce/runner.js';
+import { planCost, reproduce, ReproduceInterrupted } from '../reproduce/runner.js';
 import { onInterrupt } from './interrupt.js';
 import { addSchedulerOptions, schedulerFromOptions, workersFromOptions } from './scheduler-options.js';
 import { createDisplay } from './run-progress.js';
@@ -17,7 +20,7 @@ export { formatProgress } from './run-progress.js';
 export function register(program: Command): void {
   const cmd = program
     .command('reproduce')
-    .description("rerun the paper's experiments (A–F) and write a self-contained report (report.html, figures as SVG/PNG, data as JSON/CSV)")
+    .description("rerun the paper's experiments (A–F) and the open questions beyond it (G–L); write a self-contained report (report.html, figures as SVG/PNG, data as JSON/CSV)")
     .option('--scale <scale>', 'quick (minutes, scaled down), paper (the published parameters: hours), or test (seconds, meaningless numbers)', 'quick')
     .option('--only <ids>', 'comma-separated experiments, e.g. A,B,E (default: all)')
     .option('--out <dir>', 'output directory (runs are cached in OUT/runs)', 'reproduce-out')
@@ -30,6 +33,7 @@ export function register(program: Command): void {
       const only = opts.only === undefined ? undefined : parseOnly(String(opts.only));
       const workers = workersFromOptions(opts);
       const scheduler = opts.queue === undefined ? undefined : await schedulerFromOptions(opts);
+      if (!opts.quiet) process.stderr.write(costLine(scale, only) + '\n');
       const controller = new AbortController();
       const release = onInterrupt(controller, 'stopping; finished runs stay cached');
       const display = opts.quiet ? null : createDisplay(process.stderr);
@@ -67,4 +71,15 @@ export function register(program: Command): void {
         await scheduler?.close();
       }
     });
+}
+
+/**
+ * The cost of a scale, said before it starts: distinct runs and multiply-adds of training,
+ * and a rough time at 5·10⁹ multiply-adds per second per core (what the wasm kernels
+ * sustain on the paper's model on a 2020s x86 core; cached runs cost nothing).
+ */
+export function costLine(scale: ScaleName, only?: ExperimentId[]): string {
+  const { runs, work } = planCost(scale, only);
+  const seconds = work / (5e9 * Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
+  return `incidental: scale ${scale}: ${runs} training runs, about ${work.toExponential(1)} multiply-adds (roughly ${fmtSeconds(seconds)} of training on this machine at 5·10⁹ per second per core, less for cached runs)`;
 }

@@ -27,6 +27,12 @@ class ReferenceSession implements Session {
   private readonly c: Float64Array;
   private readonly v: Float64Array;
   private readonly batch: BatchScratch | null;
+  /**
+   * One-hot data through the general path: the Gram path knows only the paper's model, so a
+   * ReLU or LayerNorm hidden layer, or an untied decoder, on one-hot data trains on X = I
+   * (every instance's batch is the n×n identity), which is the same loss (SCIENCE.md §8).
+   */
+  private readonly identity: Float32Array | null;
   private readonly model: BatchModel;
   private readonly stats: StepStats;
   private readonly size: number;
@@ -47,6 +53,7 @@ class ReferenceSession implements Session {
     this.Wdec = p.untied ? new Float64Array(nInstances * this.size) : null;
     this.decState = p.untied ? (opt.init(this.W.length, Float64Array) as Float64Array[]) : [];
     this.instanceDecState = views(this.decState);
+    const viaBatch = p.data === 'batch' || p.hidden !== 'linear' || p.untied;
     const gramSize = p.data === 'onehot' ? n * n : 0;
     this.G = new Float64Array(gramSize);
     this.M = new Float64Array(gramSize);
@@ -55,7 +62,8 @@ class ReferenceSession implements Session {
     this.Dclean = new Float64Array(this.size);
     this.c = new Float64Array(n);
     this.v = new Float64Array(n);
-    this.batch = p.data === 'batch' ? createBatchScratch(p.batchSize, n, m) : null;
+    this.batch = viaBatch ? createBatchScratch(p.batchSize, n, m) : null;
+    this.identity = p.data === 'onehot' && viaBatch ? identityBatches(nInstances, n) : null;
     this.model = { nFeatures: n, nHidden: m, hidden: p.hidden, lambda: p.hyper.lambda, benefit: p.benefit, interference: p.interference };
     this.stats = { loss: new Float64Array(nInstances), forces: new Float64Array(nInstances * 3) };
     this.setWeights(W0, decoder0);
@@ -90,8 +98,9 @@ class ReferenceSession implements Session {
     return this.stats;
   }
 
-  private run(noise: Float64Array | null, withForces: boolean, update: boolean, X: Float32Array | null): void {
+  private run(noise: Float64Array | null, withForces: boolean, update: boolean, given: Float32Array | null): void {
     if (this.disposed) throw new Error('reference backend: session used after dispose()');
+    const X = this.identity ?? given;
     const { nInstances, nFeatures: n, nHidden: m, batchSize } = this.p;
     if (this.batch) {
       const want = nInstances * batchSize * n;
@@ -154,6 +163,13 @@ class ReferenceSession implements Session {
   dispose(): void {
     this.disposed = true;
   }
+}
+
+/** [nInstances, n, n]: the identity batch of each instance. */
+function identityBatches(nInstances: number, n: number): Float32Array {
+  const X = new Float32Array(nInstances * n * n);
+  for (let inst = 0; inst < nInstances; inst++) for (let i = 0; i < n; i++) X[inst * n * n + i * n + i] = 1;
+  return X;
 }
 
 export const referenceBackend: Backend = {

@@ -18,7 +18,7 @@ const tempOut = () => {
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const FIGURES = ['A-sparsification', 'B-count-vs-m', 'C-lambda', 'D-correlation', 'E-noise', 'F-small-n', 'I-necessary-vs-incidental', 'J-duplication', 'K-race', 'L-slow-regularization'];
+const FIGURES = ['A-sparsification', 'B-count-vs-m', 'C-lambda', 'D-correlation', 'E-noise', 'F-small-n', 'G-cooccurrence', 'H-count-vs-m', 'H-fourth-norm', 'H-l1-norm', 'I-necessary-vs-incidental', 'J-duplication', 'K-race', 'L-slow-regularization'];
 
 describe('reproduce --scale test', () => {
   it('writes a self-contained report with every figure, table and check', async () => {
@@ -41,6 +41,8 @@ describe('reproduce --scale test', () => {
       'B: counts vs n²/4m',
       'E: bipolar σ=0.15 sparsifies',
       'E: Gaussian noise does not',
+      'G: the p → 0 end recovers the one-hot count',
+      'H: the L1 reference keeps the n²/4m law',
       'I: with m < n the count reaches the forced minimum',
       'J: duplication at σ = 0 leaves every output unchanged',
       'K: the simulation agrees with training where both apply',
@@ -48,7 +50,7 @@ describe('reproduce --scale test', () => {
     ]);
     // the second part: every "beyond" experiment after its heading, with an answer paragraph
     const beyond = result.experiments.filter((e) => e.part === 'beyond');
-    expect(beyond.map((e) => e.id)).toEqual(['I', 'J', 'K', 'L']);
+    expect(beyond.map((e) => e.id)).toEqual(['G', 'H', 'I', 'J', 'K', 'L']);
     expect(html.indexOf('<h1>Beyond the paper</h1>')).toBeGreaterThan(html.indexOf('id="exp-F"'));
     for (const e of beyond) {
       expect(e.answer, e.id).toMatch(/\d/);

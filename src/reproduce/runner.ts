@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { JobsAborted, makeJob, type Job } from '../jobs/job.js';
+import { estimateWork, jobKey, JobsAborted, makeJob, type Job } from '../jobs/job.js';
 import { createLocalPool } from '../jobs/local-pool.js';
 import { runDirOf, runJobs, type ActiveRun, type JobsProgress } from '../jobs/run-jobs.js';
 import type { Scheduler } from '../jobs/scheduler.js';
@@ -97,6 +97,20 @@ export class ReproduceInterrupted extends UserError {
 
 /** OUT/runs.db: the run store of a reproduce output directory. */
 export const reproduceStorePath = (out: string) => join(out, 'runs.db');
+
+/**
+ * What a reproduce call would train, before it starts: the distinct runs of the chosen
+ * experiments and their estimated work (multiply-adds; the retraining inside I's and J's
+ * analyses is not included). The CLI states it before a long scale starts.
+ */
+export function planCost(scale: ScaleName, ids: readonly ExperimentId[] = EXPERIMENT_IDS): { runs: number; work: number } {
+  const keys = new Map<string, number>();
+  for (const id of ids) {
+    const exp = EXPERIMENTS[id];
+    for (const spec of exp.runs(exp.params[scale])) keys.set(jobKey(spec.config), estimateWork(spec.config));
+  }
+  return { runs: keys.size, work: [...keys.values()].reduce((a, b) => a + b, 0) };
+}
 
 export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const scale = o.scale ?? 'quick';

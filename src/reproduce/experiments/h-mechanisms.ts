@@ -158,7 +158,13 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
         return f ? `${x.label}: ${f.slopeCI[0] <= -1 && f.slopeCI[1] >= -1 ? 'consistent with −1' : 'not −1'}` : `${x.label}: no fit`;
       })
       .join('; ') +
-    `. Where an encoding stays dense, the share rule finds few or no polysemantic neurons: there is no winner to share, so the incidental mechanism needs a winner-take-all force, which the paper's L1 provides.`;
+    `. L1 gives ${summaries.get('l1')!.means.map((v) => fmt(v)).join(', ')} polysemantic neurons for m = ${p.ms.join(', ')} against n²/4m = ${p.ms.map((m) => fmt(nSquaredOver4m(p.n, m))).join(', ')}; ` +
+    others.map((x) => `${x.label} ${summaries.get(x.key)!.means.map((v) => fmt(v)).join(', ')}`).join('; ') +
+    `. Where an encoding stays dense there is no winner, so nothing to share by accident. ` +
+    (sparse.some((x) => summaries.get(x.key)!.means.every((v) => v < 0.25))
+      ? `And sparsifying is not enough: ${sparse.filter((x) => summaries.get(x.key)!.means.every((v) => v < 0.25)).map((x) => x.label).join(' and ')} makes encodings sparse yet leaves (almost) no polysemantic neuron at any m, so the count is not ∝ n²/m; ` +
+        `this contradicts the expectation that any winner-take-all force gives the n²/4m law (ours, and the paper's suggestion that noise is a second incidental cause); a possible reason, not tested here: a shared neuron passes its noise to both features' outputs, which pushes pairs apart.`
+      : 'Only the L1 reference follows the n²/m law here.');
   const common = { seriesTitle: 'mechanism' };
   return {
     figures: [
