@@ -116,7 +116,9 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
     const timeRun = load(runFor(p, mech, mTime));
     const first = timeRun.snapshots[0];
     const last = timeRun.snapshots[timeRun.snapshots.length - 1];
-    summaries.set(mech.key, { fit, means: points.map((q) => q.mean), fourth: [mean(first.fourth), mean(last.fourth)] });
+    // scale-free sparsity: fourth / (‖W_i‖²)² per instance (1 one-hot, ≈ 3/m dense), since without L1 the encodings need not keep unit length
+    const scaleFree = (s: typeof last) => mean(s.fourth.map((f, i) => f / Math.max(s.normSq[i] ** 2, 1e-30)));
+    summaries.set(mech.key, { fit, means: points.map((q) => q.mean), fourth: [scaleFree(first), scaleFree(last)] });
     table.push({
       quantity: `${mech.label}: polysemantic neurons for m = ${p.ms.join(', ')} (share rule)`,
       measured: points.map((q) => fmt(q.mean)).join(', '),
@@ -130,27 +132,27 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
       published: '—',
     });
     table.push({
-      quantity: `${mech.label}, m=${mTime}: fourth norm and ‖W_i‖₁, start → end`,
-      measured: `${fmt(mean(first.fourth), 3)} → ${fmt(mean(last.fourth), 3)}; ${fmt(mean(first.l1))} → ${fmt(mean(last.l1))}`,
+      quantity: `${mech.label}, m=${mTime}: fourth norm, fourth norm / ‖W_i‖⁴ (scale-free) and ‖W_i‖₁, start → end`,
+      measured: `${fmt(mean(first.fourth), 3)} → ${fmt(mean(last.fourth), 3)}; ${fmt(scaleFree(first), 3)} → ${fmt(scaleFree(last), 3)}; ${fmt(mean(first.l1))} → ${fmt(mean(last.l1))}`,
       predicted: `sparse: fourth norm → 1, ‖W_i‖₁ → 1 (dense: ≈ 3/m = ${fmt(3 / mTime, 3)}, ‖W_i‖₁ ≈ √(2m/π) = ${fmt(Math.sqrt((2 * mTime) / Math.PI))})`,
       published: mech.key === 'noise' ? 'E: bipolar σ=0.15 → ≈0.8 by 10⁴ steps (n=8, m=16)' : '—',
     });
   }
   for (const m of [p.ms[0], p.ms[p.ms.length - 1]]) countRows.push({ series: 'n²/4m', kind: 'n²/4m', x: m, value: nSquaredOver4m(p.n, m), lo: null, hi: null });
   const check = checkL1Slope(summaries.get('l1')!.fit);
-  const sparsifies = (k: string) => summaries.get(k)!.fourth[1] > 0.5;
+  const sparsifies = (k: string) => summaries.get(k)!.fourth[1] > 0.5; // scale-free, at the end
   const desc = (mech: Mechanism) => {
     const s = summaries.get(mech.key)!;
-    return `${mech.label}: fourth norm ${fmt(s.fourth[0], 2)} → ${fmt(s.fourth[1], 2)}${sparsifies(mech.key) ? ' (sparse)' : ' (stays dense)'}, slope ${s.fit ? formatCI(s.fit.slope, s.fit.slopeCI) : 'n/a'}`;
+    return `${mech.label}: scale-free fourth norm Σ_k W_ik⁴/‖W_i‖⁴ ${fmt(s.fourth[0], 2)} → ${fmt(s.fourth[1], 2)}${sparsifies(mech.key) ? ' (sparse)' : ' (not sparse)'}`;
   };
   const others = MECHANISMS.filter((x) => x.key !== 'l1');
   const sparse = others.filter((x) => sparsifies(x.key));
   const answer =
     `At m = ${mTime}: ${MECHANISMS.map(desc).join('; ')}. ` +
     (sparse.length
-      ? `Without L1, ${sparse.map((x) => x.label).join(' and ')} ${sparse.length > 1 ? 'sparsify' : 'sparsifies'} the encodings (fourth norm above 0.5)` +
+      ? `Without L1, ${sparse.map((x) => x.label).join(' and ')} ${sparse.length > 1 ? 'sparsify' : 'sparsifies'} the encodings (scale-free fourth norm above 0.5)` +
         `${others.length > sparse.length ? `, while ${others.filter((x) => !sparsifies(x.key)).map((x) => x.label).join(' and ')} ${others.length - sparse.length > 1 ? 'do' : 'does'} not` : ''}. `
-      : 'None of the three mechanisms sparsifies without L1 at these settings (fourth norm stays below 0.5). ') +
+      : 'None of the three mechanisms sparsifies without L1 at these settings (scale-free fourth norm stays below 0.5). ') +
     `A count ∝ n²/m needs a log-log slope near −1; ` +
     others
       .map((x) => {
@@ -189,10 +191,11 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
         id: 'H-fourth-norm',
         title: `H: does each mechanism sparsify? Fourth norm over training (m=${mTime})`,
         caption:
-          `The fourth norm Σ_k W_ik⁴, averaged over features and instances, is about 3/m = ${fmt(3 / mTime, 2)} for a dense random encoding and 1 when each feature sits on one neuron. ` +
+          `The fourth norm Σ_k W_ik⁴, averaged over features and instances, is about 3/m = ${fmt(3 / mTime, 2)} for a dense random encoding of unit length and 1 when each feature sits on one neuron with unit weight. ` +
+          `Without L1 the encodings need not keep unit length (ReLU lets them grow, LayerNorm and weight decay shrink them), so the table and the answer also give the scale-free Σ_k W_ik⁴/‖W_i‖⁴. ` +
           `Training steps on a log axis; the noise runs use SGD and more steps than the others.`,
         rows: fourthRows,
-        spec: measuredVsSpec(fourthRows, { title: 'H: fourth norm over training, by mechanism', subtitle: `n=${p.n}, m=${mTime}`, xTitle: 'training step (log scale)', yTitle: 'fourth norm mean_i Σ_k W_ik⁴', xLog: true, yDomain: [0, 1], ...common }),
+        spec: measuredVsSpec(fourthRows, { title: 'H: fourth norm over training, by mechanism', subtitle: `n=${p.n}, m=${mTime}`, xTitle: 'training step (log scale)', yTitle: 'fourth norm mean_i Σ_k W_ik⁴', xLog: true, ...common }),
       },
       {
         id: 'H-l1-norm',
