@@ -84,6 +84,10 @@ export function createQueueScheduler(url: string): Scheduler {
       events ??= new QueueEvents(QUEUE_NAME, { connection: client() });
       await events.waitUntilReady();
       const pending = new Map(jobs.map((j) => [j.key, j]));
+      const enqueue = async (job: Job) => {
+        const added = await queue.add('train', { config: job.config }, { jobId: job.key, attempts: 1, removeOnComplete: false, removeOnFail: false });
+        if ((await added.getState()) === 'failed') await added.retry(); // an earlier attempt failed: try again
+      };
       let chain: Promise<void> = Promise.resolve();
       let failure: unknown = null;
       let wake: () => void = () => {};
@@ -93,7 +97,11 @@ export function createQueueScheduler(url: string): Scheduler {
           const job = pending.get(key);
           if (!job || failure !== null) return;
           const bull = await queue.getJob(key);
-          if (!bull) return;
+          if (!bull) {
+            // another coordinator stored this run in its own store and removed the job: train it again for ours
+            await enqueue(job);
+            return;
+          }
           const state = await bull.getState();
           if (state === 'completed') {
             const result = decodeResult(bull.returnvalue, key);
@@ -122,8 +130,7 @@ export function createQueueScheduler(url: string): Scheduler {
       events.on('progress', onProgress);
       try {
         for (const job of jobs) {
-          const added = await queue.add('train', { config: job.config }, { jobId: job.key, attempts: 1, removeOnComplete: false, removeOnFail: false });
-          if ((await added.getState()) === 'failed') await added.retry(); // an earlier attempt failed: try again
+          await enqueue(job);
           void collect(job.key); // finished before we listened?
         }
         const poll = setInterval(() => pending.forEach((_, key) => void collect(key)), POLL_MS);
