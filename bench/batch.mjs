@@ -2,7 +2,8 @@
 // Bernoulli batches by the wasm backend against the same training in PyTorch (autograd,
 // bench/torch_batch.py), both float32 on the CPU, same shapes, batch size, optimizer and
 // thread count, measured in this same run. The machine may be shared: every figure is the
-// best of several trials, and the comparison is a ratio of numbers measured together.
+// best of several trials, PyTorch's interleaved with ours (one of its trials after each of
+// ours), and the comparison is a ratio of numbers measured together.
 // Nothing here gates CI.
 //
 //   node bench/batch.mjs [--quick] [--no-torch] [--steps 10]
@@ -13,7 +14,8 @@
 // drawing them is not timed. "Dense GFLOP/s" counts the 5·B·n·m multiply-adds (×2 flops) a
 // dense implementation does (X W, H Wᵀ, G W, Gᵀ H, Xᵀ dZ), although the kernels skip the zeros.
 // wasm is timed twice: from the initial weights (G half nonzero), and after some training.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createWasmBackend } from '../dist/kernels/wasm.js';
@@ -40,46 +42,70 @@ function bernoulliBatches(seed = 7) {
 const problem = (hidden, threads) => ({ ...benchProblem(1, n, m, threads), data: 'batch', batchSize: B, hidden, untied: false });
 
 /**
- * Best seconds per step over TRIALS trials of `steps` steps each, from the initial weights
- * (each trial restarts there; 3 untimed steps first) and again after TRAINED steps of training
- * (the kernels skip the zeros of G, which become most of it once training has started).
+ * A PyTorch process (bench/torch_batch.py --serve) that runs `steps` steps per request, so
+ * that its trials interleave with ours and both sides see the same load.
  */
-function timeWasm(wasm, hidden, threads, batches) {
-  const W0 = randomWeights(n * m, m);
-  const s = wasm.createSession(problem(hidden, threads), W0);
-  const trials = () => {
-    let best = Infinity;
-    for (let r = 0; r < TRIALS; r++) {
-      const t0 = performance.now();
-      for (let i = 0; i < steps; i++) s.step(null, false, batches[(s.stepCount + 1) % BATCHES]);
-      best = Math.min(best, (performance.now() - t0) / 1000 / steps);
-    }
-    return best;
-  };
-  for (let i = 0; i < 3; i++) s.step(null, false, batches[i % BATCHES]);
-  let initial = Infinity;
-  for (let r = 0; r < TRIALS; r++) {
-    s.setWeights(W0);
-    const t0 = performance.now();
-    for (let i = 0; i < steps; i++) s.step(null, false, batches[i % BATCHES]);
-    initial = Math.min(initial, (performance.now() - t0) / 1000 / steps);
-  }
-  s.setWeights(W0);
-  while (s.stepCount < TRAINED) s.step(null, false, batches[s.stepCount % BATCHES]);
-  const trained = trials();
-  const used = s.threadsInUse ?? threads;
-  s.dispose();
-  return { initial, trained, used };
-}
-
-function timeTorch(python, hidden, threads) {
+async function startTorch(python, hidden, threads) {
   const script = fileURLToPath(new URL('torch_batch.py', import.meta.url));
-  const out = execFileSync(python, [script, '--n', `${n}`, '--m', `${m}`, '--batch', `${B}`, '--p', `${p}`, '--hidden', hidden, '--steps', `${steps}`, '--trials', `${TRIALS}`, '--threads', `${threads}`], {
-    encoding: 'utf8',
+  const child = spawn(python, [script, '--serve', '--n', `${n}`, '--m', `${m}`, '--batch', `${B}`, '--p', `${p}`, '--hidden', hidden, '--threads', `${threads}`], {
+    stdio: ['pipe', 'pipe', 'inherit'],
     // OpenBLAS (pthreads) sizes its own pool from the cores, whatever torch.set_num_threads says
     env: { ...process.env, OPENBLAS_NUM_THREADS: `${threads}`, OMP_NUM_THREADS: `${threads}` },
   });
-  return JSON.parse(out.trim().split('\n').pop());
+  const lines = createInterface({ input: child.stdout });
+  const next = lines[Symbol.asyncIterator]();
+  const read = async () => JSON.parse((await next.next()).value);
+  const info = await read();
+  return {
+    info,
+    trial: async () => {
+      child.stdin.write(`run ${steps}\n`);
+      return (await read()).seconds_per_step;
+    },
+    close: () => {
+      child.stdin.end('quit\n');
+      lines.close();
+    },
+  };
+}
+
+/** Seconds per step of `steps` steps on the session, from its current weights. */
+function wasmTrial(s, batches) {
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) s.step(null, false, batches[(s.stepCount + 1) % BATCHES]);
+  return (performance.now() - t0) / 1000 / steps;
+}
+
+/**
+ * Best seconds per step over TRIALS trials each: wasm from the initial weights (each trial
+ * restarts there), wasm after TRAINED steps of training (the kernels skip the zeros of G,
+ * which become most of it once training has started), and PyTorch, whose dense cost does not
+ * depend on the weights; one PyTorch trial after each of ours.
+ */
+async function measure(wasm, python, hidden, threads, batches) {
+  const W0 = randomWeights(n * m, m);
+  const s = wasm.createSession(problem(hidden, threads), W0);
+  const torch = python ? await startTorch(python, hidden, threads) : null;
+  const best = { initial: Infinity, trained: Infinity, torch: Infinity };
+  const torchTrial = async () => {
+    if (torch) best.torch = Math.min(best.torch, await torch.trial());
+  };
+  for (let i = 0; i < 3; i++) s.step(null, false, batches[i % BATCHES]);
+  for (let r = 0; r < TRIALS; r++) {
+    s.setWeights(W0);
+    best.initial = Math.min(best.initial, wasmTrial(s, batches));
+    await torchTrial();
+  }
+  s.setWeights(W0);
+  while (s.stepCount < TRAINED) s.step(null, false, batches[s.stepCount % BATCHES]);
+  for (let r = 0; r < TRIALS; r++) {
+    best.trained = Math.min(best.trained, wasmTrial(s, batches));
+    await torchTrial();
+  }
+  const used = s.threadsInUse ?? threads;
+  s.dispose();
+  torch?.close();
+  return { ...best, used, torchInfo: torch?.info ?? null };
 }
 
 function findTorchPython() {
@@ -106,33 +132,25 @@ console.log(`General model, n=${n}, m=${m}, B=${B}, Bernoulli p=1/64, tied, Adam
 const batches = bernoulliBatches();
 const header = ['hidden', 'threads', 'torch ms', 'wasm ms, steps 1–' + steps, 'torch/wasm', `wasm ms after ${TRAINED} steps`, 'torch/wasm', 'dense GFLOP/s'];
 const rows = [header];
-let blasName = '';
+let torchInfo = null;
 for (const hidden of HIDDEN) {
   for (const threads of [1, 2]) {
-    const ours = timeWasm(wasm, hidden, threads, batches);
-    const torch = python ? timeTorch(python, hidden, threads) : null;
-    if (torch) blasName = torch.blas;
-    // a second wasm measurement after torch's, so that both sides see similar load
-    const again = timeWasm(wasm, hidden, threads, batches);
-    const initial = Math.min(ours.initial, again.initial), trained = Math.min(ours.trained, again.trained);
-    const ratio = (seconds) => (torch ? fmt(torch.seconds_per_step / seconds, 2) + '×' : '–');
+    const r = await measure(wasm, python, hidden, threads, batches);
+    torchInfo ??= r.torchInfo;
+    const ratio = (seconds) => (python ? fmt(r.torch / seconds, 2) + '×' : '–');
     rows.push([
       hidden,
-      `${threads}` + (ours.used === threads ? '' : ` (${ours.used} used)`),
-      torch ? fmt(torch.seconds_per_step * 1e3, 1) : '–',
-      fmt(initial * 1e3, 1),
-      ratio(initial),
-      fmt(trained * 1e3, 1),
-      ratio(trained),
-      fmt(gflops(trained), 1),
+      `${threads}` + (r.used === threads ? '' : ` (${r.used} used)`),
+      python ? fmt(r.torch * 1e3, 1) : '–',
+      fmt(r.initial * 1e3, 1),
+      ratio(r.initial),
+      fmt(r.trained * 1e3, 1),
+      ratio(r.trained),
+      fmt(gflops(r.trained), 1),
     ]);
   }
 }
 const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
 if (withTorch && !python) console.log('PyTorch comparison skipped: no python3 with torch (apt install python3-torch)');
-else if (python) console.log(`torch/wasm > 1: the wasm kernels are faster. PyTorch ${timeTorchVersion(python)} (dense autograd, BLAS: ${blasName}) on batches of the same statistics.`);
-
-function timeTorchVersion(py) {
-  return execFileSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
-}
+else if (torchInfo) console.log(`torch/wasm > 1: the wasm kernels are faster. PyTorch ${torchInfo.torch} (dense autograd; BLAS: ${torchInfo.blas}) on batches of the same statistics.`);

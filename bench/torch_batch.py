@@ -8,7 +8,8 @@ Used by bench/batch.mjs for the speed comparison in the README.
 Loss per step: sum over rows of ||ReLU((H + xi) W_dec^T) - X||^2 + lam * sum |H|, H = phi(X W),
 phi in linear | relu | layernorm (no affine, eps 1e-5); tied unless --untied. Batches are
 Bernoulli(p) rows with value 1, --batches of them drawn up front and cycled, so that drawing
-them is not timed (bench/batch.mjs does the same). Prints one JSON line: seconds per step
+them is not timed (bench/batch.mjs does the same). With --serve, bench/batch.mjs asks for
+trials one at a time, interleaved with its own, so both see the same load. Otherwise prints one JSON line: seconds per step
 (best of --trials, each the mean of --steps steps after --warmup untimed ones), the torch
 version, threads and the BLAS library loaded (Debian's torch uses the system BLAS: OpenBLAS
 when libopenblas0 is installed, else the reference BLAS, about 20× slower here).
@@ -16,6 +17,7 @@ when libopenblas0 is installed, else the reference BLAS, about 20× slower here)
 import argparse
 import json
 import os
+import sys
 import time
 
 import torch
@@ -37,6 +39,7 @@ def parse():
     p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--lam', type=float, default=1e-3)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--serve', action='store_true', help='after the warm-up, read "run K" lines on stdin and answer each with one JSON line (seconds per step of K steps), until "quit"')
     return p.parse_args()
 
 
@@ -73,6 +76,18 @@ def main():
     for _ in range(a.warmup):
         step(t)
         t += 1
+    if a.serve:
+        print(json.dumps({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas()}), flush=True)
+        for line in sys.stdin:
+            words = line.split()
+            if not words or words[0] != 'run':
+                break
+            t0 = time.perf_counter()
+            for _ in range(int(words[1])):
+                step(t)
+                t += 1
+            print(json.dumps({'seconds_per_step': (time.perf_counter() - t0) / int(words[1])}), flush=True)
+        return
     best = float('inf')
     for _ in range(a.trials):
         t0 = time.perf_counter()
