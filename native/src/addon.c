@@ -2,8 +2,10 @@
  * Node-API glue of the native backend (src/kernels/native.ts drives it):
  *   kernels(wanted?)  → the name of the kernels this CPU runs ("avx512", "avx2", "generic"), or
  *                       null when `wanted` names kernels it cannot run
- *   create(W, S1, S2, loss, forces, [instances, n, m, interference, optimizer, threads], kernels?)
- *                     → a session handle; the typed arrays stay owned (and kept alive) by JS
+ *   create(W, loss, forces, [instances, n, m, interference, optimizer, threads, stateSlots], kernels?)
+ *                     → a session handle; the typed arrays stay owned (and kept alive) by JS,
+ *                       the optimizer state is the addon's (zeroed)
+ *   resetState(h)     zeroes the optimizer state
  *   setHyper(h, lr, lambda, weightDecay, beta1, beta2, eps)
  *   run(h, cmd, withForces, stepSize, bc2Sqrt)   one step (cmd 1) or evaluation (cmd 2), synchronous
  *   dispose(h)
@@ -83,35 +85,34 @@ static void finalize_handle(napi_env env, void *data, void *hint) {
 }
 
 static napi_value js_create(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7], out;
+  size_t argc = 5;
+  napi_value argv[5], out;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 6) return fail(env, "create: expected (W, S1, S2, loss, forces, dims[, kernels])");
-  int dims[6];
-  for (uint32_t i = 0; i < 6; i++) {
+  if (argc < 4) return fail(env, "create: expected (W, loss, forces, dims[, kernels])");
+  int dims[7];
+  for (uint32_t i = 0; i < 7; i++) {
     napi_value e;
-    if (napi_get_element(env, argv[5], i, &e) != napi_ok || napi_get_value_int32(env, e, &dims[i]) != napi_ok) return fail(env, "create: dims must be 6 integers");
+    if (napi_get_element(env, argv[3], i, &e) != napi_ok || napi_get_value_int32(env, e, &dims[i]) != napi_ok) return fail(env, "create: dims must be 7 integers");
   }
   problem_t p = {dims[0], dims[1], dims[2], dims[3], dims[4], dims[5]};
-  if (p.instances < 1 || p.n < 1 || p.m < 1 || p.threads < 1 || p.optimizer < OPT_SGD || p.optimizer > OPT_ADAMW) return fail(env, "create: bad dims");
+  const int slots = dims[6];
+  if (p.instances < 1 || p.n < 1 || p.m < 1 || p.threads < 1 || p.optimizer < OPT_SGD || p.optimizer > OPT_ADAMW || slots < 0 || slots > 2) return fail(env, "create: bad dims");
   const size_t size = (size_t)p.instances * p.n * p.m;
-  const int stateful = p.optimizer == OPT_ADAM || p.optimizer == OPT_ADAMW;
-  void *W, *S1, *S2, *loss, *forces;
-  if (typed(env, argv[0], napi_float32_array, size, 0, &W) || typed(env, argv[1], napi_float32_array, size, !stateful, &S1) ||
-      typed(env, argv[2], napi_float32_array, size, !stateful, &S2) || typed(env, argv[3], napi_float64_array, p.instances, 0, &loss) ||
-      typed(env, argv[4], napi_float64_array, (size_t)p.instances * 3, 0, &forces)) {
-    return fail(env, "create: W, S1, S2 must be Float32Arrays of instances·n·m values, loss and forces Float64Arrays");
+  void *W, *loss, *forces;
+  if (typed(env, argv[0], napi_float32_array, size, 0, &W) || typed(env, argv[1], napi_float64_array, p.instances, 0, &loss) ||
+      typed(env, argv[2], napi_float64_array, (size_t)p.instances * 3, 0, &forces)) {
+    return fail(env, "create: W must be a Float32Array of instances·n·m values, loss and forces Float64Arrays");
   }
   char wanted[32] = "";
-  if (argc > 6 && read_string(env, argv[6], wanted, sizeof wanted) != 0) return fail(env, "create: bad kernels name");
+  if (argc > 4 && read_string(env, argv[4], wanted, sizeof wanted) != 0) return fail(env, "create: bad kernels name");
   const kernels_t *k = kernels_select(wanted);
   if (!k) return fail(env, "create: these kernels do not run on this CPU");
   handle_t *h = malloc(sizeof *h);
   if (!h) return fail(env, "create: out of memory");
-  h->s = session_create(k, p, W, S1, S2, loss, forces);
+  h->s = session_create(k, p, slots, W, loss, forces);
   if (!h->s) {
     free(h);
-    return fail(env, "create: out of memory (scratch or threads)");
+    return fail(env, "create: out of memory (state, scratch or threads)");
   }
   if (napi_create_external(env, h, finalize_handle, NULL, &out) != napi_ok) {
     session_destroy(h->s);
@@ -153,6 +154,16 @@ static napi_value js_run(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_double(env, argv[4], &bc2Sqrt));
   if (cmd != CMD_STEP && cmd != CMD_EVALUATE) return fail(env, "run: bad command");
   if (session_run(h->s, cmd, forces != 0, stepSize, bc2Sqrt) != 0) return fail(env, "run: out of memory");
+  return NULL;
+}
+
+static napi_value js_reset_state(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle_t *h = argc == 1 ? get_handle(env, argv[0]) : NULL;
+  if (!h) return fail(env, "resetState: expected a live session");
+  session_reset_state(h->s);
   return NULL;
 }
 
@@ -236,6 +247,7 @@ NAPI_MODULE_INIT() {
     {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
     {"setHyper", NULL, js_set_hyper, NULL, NULL, NULL, napi_default, NULL},
     {"run", NULL, js_run, NULL, NULL, NULL, napi_default, NULL},
+    {"resetState", NULL, js_reset_state, NULL, NULL, NULL, napi_default, NULL},
     {"dispose", NULL, js_dispose, NULL, NULL, NULL, napi_default, NULL},
     {"fmaPeak", NULL, js_fma_peak, NULL, NULL, NULL, napi_default, NULL},
     {"phases", NULL, js_phases, NULL, NULL, NULL, napi_default, NULL},

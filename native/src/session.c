@@ -16,6 +16,7 @@ struct session {
   problem_t p;
   int nP, mNC;
   float *W, *S1, *S2;
+  size_t stateBytes;
   double *loss, *forces, *stats;
   double lr, lambda, weightDecay, beta1, beta2, eps;
   hyper_t h;
@@ -27,6 +28,8 @@ struct session {
   pthread_mutex_t mu;
   pthread_cond_t go, done;
   int generation, finished, exiting;
+  /** the next instance a thread takes alone (atomic): whoever is free takes it, same bytes either way */
+  int next;
   pthread_barrier_t barrier;
 };
 
@@ -67,7 +70,9 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
   float *P = s->slots[parts == 1 ? slotIndex : t].P;
   const size_t size = (size_t)n * m;
   float *W = s->W + inst * size;
-  float *S1 = s->S1 ? s->S1 + inst * size : NULL, *S2 = s->S2 ? s->S2 + inst * size : NULL;
+  /* optimizer state panel by panel, [instances][m/nc][n][nc]: an update reads its panel contiguously */
+  const size_t stateSize = (size_t)n * s->mNC;
+  float *S1 = s->S1 ? s->S1 + inst * stateSize : NULL, *S2 = s->S2 ? s->S2 + inst * stateSize : NULL;
   double *stats = s->stats + (size_t)inst * n * ROW_STATS;
   const int update = s->cmd == CMD_STEP, forces = s->withForces;
 
@@ -86,9 +91,10 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
       const int len = m - c < nc ? m - c : nc;
       pack_panel(W, n, m, c, nc, P);
       k->product(sl->idx, sl->val, sl->cnt, n, P, sl->Dpanel, nc, 0, n);
+      const size_t panel = (size_t)c * n;
       for (int i = 0; i < n; i++) {
-        const size_t o = (size_t)i * m + c;
-        k->update(s->p.optimizer, &s->h, W + o, sl->Dpanel + (size_t)i * nc, S1 ? S1 + o : NULL, S2 ? S2 + o : NULL, len);
+        const size_t so = panel + (size_t)i * nc;
+        k->update(s->p.optimizer, &s->h, W + (size_t)i * m + c, sl->Dpanel + (size_t)i * nc, S1 ? S1 + so : NULL, S2 ? S2 + so : NULL, len);
       }
     }
     return;
@@ -104,8 +110,8 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
     if (forces) stats[(size_t)i * ROW_STATS + RS_INTER] = interference_sq(W + (size_t)i * m, D + (size_t)i * ldd, sl->diag[i], m);
     if (!update) continue;
     for (int c = 0; c < m; c += nc) {
-      const size_t o = (size_t)i * m + c;
-      k->update(s->p.optimizer, &s->h, W + o, D + (size_t)i * ldd + c, S1 ? S1 + o : NULL, S2 ? S2 + o : NULL, m - c < nc ? m - c : nc);
+      const size_t so = (size_t)c * n + (size_t)i * nc;
+      k->update(s->p.optimizer, &s->h, W + (size_t)i * m + c, D + (size_t)i * ldd + c, S1 ? S1 + so : NULL, S2 ? S2 + so : NULL, m - c < nc ? m - c : nc);
     }
   }
 }
@@ -114,7 +120,9 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
 static void share(session_t *s, int t) {
   const int T = s->p.threads, I = s->p.instances;
   const int alone = (I / T) * T;
-  for (int inst = t; inst < alone; inst += T) run_instance(s, inst, t, 0, 1);
+  /* taken dynamically, so a thread the OS delays on a shared machine holds up no other; a
+   * scratch slot carries nothing from one instance to the next, so results do not depend on it */
+  for (int inst; (inst = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED)) < alone;) run_instance(s, inst, t, 0, 1);
   for (int inst = alone; inst < I; inst++) run_instance(s, inst, 0, t, T);
 }
 
@@ -142,14 +150,17 @@ static void *worker_main(void *arg) {
   }
 }
 
-session_t *session_create(const kernels_t *k, problem_t p, float *W, float *state1, float *state2, double *loss, double *forces) {
+session_t *session_create(const kernels_t *k, problem_t p, int stateSlots, float *W, double *loss, double *forces) {
   session_t *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   s->k = k;
   s->p = p;
   s->nP = (p.n + 31) & ~31;
   s->mNC = (p.m + k->nc - 1) / k->nc * k->nc;
-  s->W = W, s->S1 = state1, s->S2 = state2, s->loss = loss, s->forces = forces;
+  s->W = W, s->loss = loss, s->forces = forces;
+  s->stateBytes = (size_t)p.instances * p.n * s->mNC * sizeof(float);
+  if (stateSlots >= 1 && !(s->S1 = alloc(s->stateBytes))) return session_destroy(s), NULL;
+  if (stateSlots >= 2 && !(s->S2 = alloc(s->stateBytes))) return session_destroy(s), NULL;
   s->stats = alloc((size_t)p.instances * p.n * ROW_STATS * sizeof(double));
   s->slots = calloc((size_t)p.threads, sizeof(slot_t));
   if (!s->stats || !s->slots) return session_destroy(s), NULL;
@@ -183,6 +194,11 @@ session_t *session_create(const kernels_t *k, problem_t p, float *W, float *stat
   }
   if (s->started != p.threads - 1) return session_destroy(s), NULL;
   return s;
+}
+
+void session_reset_state(session_t *s) {
+  if (s->S1) memset(s->S1, 0, s->stateBytes);
+  if (s->S2) memset(s->S2, 0, s->stateBytes);
 }
 
 void session_set_hyper(session_t *s, double lr, double lambda, double weightDecay, double beta1, double beta2, double eps) {
@@ -229,6 +245,7 @@ int session_run(session_t *s, int cmd, int withForces, double stepSize, double b
   h->one_minus_beta2 = (float)(1 - s->beta2);
   h->step_bc2 = (float)stepSize * (float)bc2Sqrt;
   h->eps_bc2 = (float)s->eps * (float)bc2Sqrt;
+  s->next = 0;
   if (T > 1) {
     pthread_mutex_lock(&s->mu);
     s->finished = 0;
@@ -266,5 +283,7 @@ void session_destroy(session_t *s) {
   }
   free(s->slots);
   free(s->stats);
+  free(s->S1);
+  free(s->S2);
   free(s);
 }

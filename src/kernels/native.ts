@@ -6,8 +6,9 @@
  * same for any thread count and any of the three kernel builds; against wasm (no FMA) they
  * differ by float32 rounding.
  *
- * The session's arrays (W, optimizer state, loss, forces) are ordinary typed arrays owned here;
- * the addon keeps pointers to them and a step copies nothing. Only in Node: node: modules are
+ * The session's weights, loss and forces are ordinary typed arrays owned here; the addon keeps
+ * pointers to them and a step copies nothing. The optimizer state lives in the addon, stored
+ * panel by panel so that an update streams it contiguously. Only in Node: node: modules are
  * imported dynamically, so a browser bundle never sees them.
  *
  * @example
@@ -22,7 +23,9 @@ import { chooseThreads, MAX_THREADS } from './wasm.js';
 /** The addon's exports (native/src/addon.c). */
 export interface Addon {
   kernels(wanted?: string): string | null;
-  create(W: Float32Array, S1: Float32Array | null, S2: Float32Array | null, loss: Float64Array, forces: Float64Array, dims: number[], kernels?: string): object;
+  /** dims: [instances, n, m, interference, optimizer id, threads, state slots]; the addon keeps the optimizer state. */
+  create(W: Float32Array, loss: Float64Array, forces: Float64Array, dims: number[], kernels?: string): object;
+  resetState(h: object): void;
   setHyper(h: object, lr: number, lambda: number, weightDecay: number, beta1: number, beta2: number, eps: number): void;
   run(h: object, cmd: number, withForces: number, stepSize: number, bc2Sqrt: number): void;
   dispose(h: object): void;
@@ -84,7 +87,6 @@ class NativeSession implements Session {
   /** Threads the session's steps use. */
   readonly threadsInUse: number;
   private readonly W: Float32Array;
-  private readonly state: Float32Array[];
   private readonly stats: StepStats;
   private handle: object | null;
 
@@ -99,12 +101,11 @@ class NativeSession implements Session {
     const opt = OPTIMIZERS[p.optimizer];
     this.threadsInUse = Math.min(chooseThreads(p, cores), MAX_THREADS);
     this.W = new Float32Array(size);
-    this.state = Array.from({ length: opt.stateSlots }, () => new Float32Array(size));
     this.stats = { loss: new Float64Array(p.nInstances), forces: new Float64Array(p.nInstances * 3) };
     const id = NATIVE_OPTIMIZERS[p.optimizer];
     if (id === undefined) throw new Error(`native backend: no kernel for optimizer "${p.optimizer}" (supports() refuses it)`);
-    const dims = [p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.threadsInUse];
-    this.handle = addon.create(this.W, this.state[0] ?? null, this.state[1] ?? null, this.stats.loss, this.stats.forces, dims, kernels);
+    const dims = [p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.threadsInUse, opt.stateSlots];
+    this.handle = addon.create(this.W, this.stats.loss, this.stats.forces, dims, kernels);
     const h = p.hyper;
     addon.setHyper(this.handle, h.lr, h.lambda, h.weightDecay, h.beta1, h.beta2, h.eps);
     this.setWeights(W0);
@@ -122,8 +123,9 @@ class NativeSession implements Session {
     if (W.length !== this.W.length) {
       throw new RangeError(`setWeights: expected ${this.W.length} values [${this.p.nInstances}, ${this.p.nFeatures}, ${this.p.nHidden}], got ${W.length}`);
     }
+    if (this.handle === null) throw new Error('native backend: session used after dispose()');
     this.W.set(W);
-    for (const s of this.state) s.fill(0);
+    this.addon.resetState(this.handle);
     this.stepCount = 0;
   }
 
