@@ -4,15 +4,18 @@
 // ± standard error over instances), and how far the final weights are apart (float32 rounding
 // with and without fused multiply-adds, amplified by 7500 steps of training). Not a test gate.
 //
-//   npm run build:ts && node bench/compare-backends.mjs [--steps 7500] [--threads 2] [--seed 0]
+//   npm run build:ts && node bench/compare-backends.mjs [--steps 7500] [--threads 2] [--seed 0] [--only native|wasm]
 //
-// Results go to bench/out/compare-backends.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// --only trains one backend and keeps its result (bench/out/compare-<backend>.npy, .json), so the
+// two runs may go in two processes at once; without it, both run (or, with both results kept
+// already and --compare, none) and the comparison goes to bench/out/compare-backends.json.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { polysemanticCount } from '../dist/analysis/neurons.js';
 import { expectedPolysemantic } from '../dist/analysis/theory.js';
 import { parseConfig } from '../dist/core/config.js';
 import { initWeights } from '../dist/core/init.js';
+import { decodeNpy, encodeNpy } from '../dist/io/npy.js';
 import { BACKENDS, openTrainer } from '../dist/kernels/select.js';
 
 const args = process.argv.slice(2);
@@ -20,6 +23,9 @@ const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name
 const steps = Number(option('--steps', 7500));
 const threads = Number(option('--threads', 2));
 const seed = Number(option('--seed', 0));
+const only = option('--only', null);
+const out = fileURLToPath(new URL('out/', import.meta.url));
+mkdirSync(out, { recursive: true });
 
 const config = parseConfig({ nFeatures: 256, nHidden: 1024, nInstances: 16, optimizer: 'adamw', lr: 1e-3, lambda: 1e-3, steps, seed, threads, snapshotEvery: 500 });
 const { nInstances: I, nFeatures: n, nHidden: m } = config;
@@ -35,7 +41,8 @@ const show = (s) => `${s.mean.toFixed(2)} ± ${s.se.toFixed(2)}  (per instance: 
 
 console.log(`paper configuration: ${I} × (n=${n}, m=${m}), AdamW lr ${config.lr}, λ=${config.lambda}, ${steps} steps, seed ${seed}, ${threads} threads`);
 const results = {};
-for (const name of ['native', 'wasm']) {
+const names = args.includes('--compare') ? [] : only ? [only] : ['native', 'wasm'];
+for (const name of names) {
   const backend = await BACKENDS[name]();
   if (!backend) {
     console.log(`${name}: not available here`);
@@ -49,7 +56,22 @@ for (const name of ['native', 'wasm']) {
   const W = Float32Array.from(trainer.weights());
   trainer.session.dispose();
   results[name] = { seconds, loss: final.lossMean, W, ...stats(W) };
+  writeFileSync(`${out}compare-${name}.npy`, encodeNpy(W, [I, n, m]));
+  writeFileSync(`${out}compare-${name}.json`, JSON.stringify({ seconds, loss: final.lossMean, steps, seed }));
   console.log(`${name}: ${seconds.toFixed(0)} s (${((seconds / steps) * 1e3).toFixed(1)} ms/step), final loss ${final.lossMean.toFixed(6)}`);
+  console.log(`  polysemantic neurons: ${show(results[name])}`);
+}
+if (only) process.exit(0);
+for (const name of ['native', 'wasm']) {
+  if (results[name]) continue;
+  if (!existsSync(`${out}compare-${name}.npy`)) {
+    console.log(`no kept result for ${name}: run with --only ${name} first`);
+    process.exit(1);
+  }
+  const W = decodeNpy(new Uint8Array(readFileSync(`${out}compare-${name}.npy`))).data;
+  const kept = JSON.parse(readFileSync(`${out}compare-${name}.json`, 'utf8'));
+  results[name] = { ...kept, W, ...stats(W) };
+  console.log(`${name} (kept): ${kept.seconds.toFixed(0)} s (${((kept.seconds / kept.steps) * 1e3).toFixed(1)} ms/step), final loss ${kept.loss.toFixed(6)}`);
   console.log(`  polysemantic neurons: ${show(results[name])}`);
 }
 const [a, b] = [results.native.W, results.wasm.W];
@@ -65,7 +87,5 @@ const same = results.native.counts.filter((c, i) => c === results.wasm.counts[i]
 console.log(`final weights: ‖W_native − W_wasm‖ / ‖W_wasm‖ = ${rel.toExponential(2)}, max |difference| ${maxAbs.toExponential(2)}`);
 console.log(`polysemantic counts identical in ${same} of ${I} instances; theory n²/4m = ${expectedPolysemantic(n, m).toFixed(2)}`);
 console.log(`wall time: native ${results.native.seconds.toFixed(0)} s, wasm ${results.wasm.seconds.toFixed(0)} s (${(results.wasm.seconds / results.native.seconds).toFixed(2)}×)`);
-const out = fileURLToPath(new URL('out/', import.meta.url));
-mkdirSync(out, { recursive: true });
 const strip = ({ W, ...r }) => r;
 writeFileSync(`${out}compare-backends.json`, JSON.stringify({ config, native: strip(results.native), wasm: strip(results.wasm), relativeDifference: rel, maxAbsDifference: maxAbs, identicalCounts: same }, null, 2));

@@ -44,10 +44,10 @@ def main():
 
     for _ in range(args.warmup):
         step()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(args.steps):
         step()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     with torch.no_grad():
         loss = loss_and_gram()[0]
     if args.out:
@@ -55,7 +55,7 @@ def main():
     print(json.dumps({
         'script': 'torch_closed_form', 'torch': torch.__version__, 'threads': args.threads,
         'shape': [I, n, m], 'steps': args.steps + args.warmup, 'timed_steps': args.steps,
-        'seconds_per_step': seconds / max(1, args.steps), 'loss': float(loss.item()) / I,
+        'seconds_per_step': seconds / max(1, args.steps), 'cpu_seconds_per_step': cpu / max(1, args.steps), 'loss': float(loss.item()) / I,
         'polysemantic': polysemantic(W.detach()),
     }))
 
