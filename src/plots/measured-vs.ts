@@ -71,14 +71,16 @@ export function measuredVsSpec(rows: MeasuredRow[], o: MeasuredVsOptions): VegaL
   const color = { field: 'series', type: 'nominal', title: o.seriesTitle ?? 'series', scale: { domain: series } };
   const clip = (f: string) => (o.yLog ? `max(datum.${f}, ${yLo})` : `min(max(datum.${f}, ${yLo}), ${yHi})`);
   const measured = { filter: { field: 'kind', equal: 'measured' } };
+  // a log axis cannot show 0 or less: those measured values are left out of the drawing (they stay in the data)
+  const drawable = o.yLog ? [measured, { filter: 'datum.value > 0' }] : [measured];
   const layer: Record<string, unknown>[] = [
     {
-      transform: [measured, { filter: 'isValid(datum.lo) && isValid(datum.hi)' }, { calculate: clip('lo'), as: 'loDrawn' }, { calculate: clip('hi'), as: 'hiDrawn' }],
+      transform: [...drawable, { filter: 'isValid(datum.lo) && isValid(datum.hi)' }, { calculate: clip('lo'), as: 'loDrawn' }, { calculate: clip('hi'), as: 'hiDrawn' }],
       mark: { type: 'rule', strokeWidth: 1.5 },
       encoding: { x, y: { ...y, field: 'loDrawn' }, y2: { field: 'hiDrawn' }, color: { ...color, legend: null } },
     },
     {
-      transform: [measured],
+      transform: drawable,
       mark: { type: 'point', filled: true, size: 50, opacity: 1 },
       encoding: {
         x,
@@ -95,7 +97,7 @@ export function measuredVsSpec(rows: MeasuredRow[], o: MeasuredVsOptions): VegaL
     },
   ];
   if (o.connect !== false) {
-    layer.push({ transform: [measured], mark: { type: 'line', strokeWidth: 1, opacity: 0.6 }, encoding: { x, y, color: { ...color, legend: null } } });
+    layer.push({ transform: drawable, mark: { type: 'line', strokeWidth: 1, opacity: 0.6 }, encoding: { x, y, color: { ...color, legend: null } } });
   }
   if (lineKinds.length) {
     layer.push({

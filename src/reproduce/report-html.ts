@@ -72,7 +72,7 @@ generated ${e(p.startedAt)} by incidental ${e(p.version)} in ${fmtSeconds(p.wall
     }
     parts.push(`</tbody></table>`);
   } else {
-    parts.push(`<p id="checks-table">The chosen experiments have no acceptance checks (they are in A, B and E).</p>`);
+    parts.push(`<p id="checks-table">The chosen experiments have no acceptance checks (they are in A, B, E and G–L).</p>`);
   }
   parts.push(`<p class="small">These are checks of the science, not tuned numbers: parameters and seeds are fixed in the experiment registry in advance and were never changed to make a check pass.</p></section>`);
 
@@ -119,7 +119,7 @@ generated ${e(p.startedAt)} by incidental ${e(p.version)} in ${fmtSeconds(p.wall
 <tr><th>machine</th><td>${e(p.cpu)}, ${p.cores} cores, ${e(p.platform)}, Node ${e(p.node)}</td></tr>
 <tr><th>parallelism</th><td>${e(p.scheduler)}; backend threads per run: ${p.threadsPerRun === 0 ? 'automatic' : p.threadsPerRun}</td></tr>
 </tbody></table>
-<h3>Runs</h3><p class="small">Every training run, cached under <code>runs/&lt;key&gt;/</code> (config.json holds its full config; W0.npy, W.npy, metrics.jsonl, summary.json). Runs with the same config are shared between experiments. Seeds are fixed in the experiment registry: count grids (B, C, D, F) use seed 2²⁵·part + 2¹⁶·n + m so that no two runs start from related draws, E uses seed 8 and A seed 0 (plus seeds 1–8 for its spread).</p>
+<h3>Runs</h3><p class="small">Every training run, cached under <code>runs/&lt;key&gt;/</code> (config.json holds its full config; W0.npy, W.npy, metrics.jsonl, summary.json). Runs with the same config are shared between experiments. Seeds are fixed in the experiment registry: count grids (B, C, D, F) use seed 2²⁵·part + 2¹⁶·n + m so that no two runs start from related draws, E uses seed 8 and A seeds 0–15; the experiments beyond the paper use fixed seeds from 11 011 (K), 11 012 (L), 11 013 (J's noise), 11 014 (G), 11 015 + m (H), and I the count grids' rule.</p>
 <table id="runs-table"><thead><tr><th>run</th><th>key</th><th>experiments</th><th>n</th><th>m</th><th>instances</th><th>steps</th><th>seed</th><th>backend</th><th>wall time</th><th>this call</th></tr></thead><tbody>`);
   for (const r of p.runs) {
     parts.push(
