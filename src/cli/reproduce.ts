@@ -74,12 +74,16 @@ export function register(program: Command): void {
 }
 
 /**
- * The cost of a scale, said before it starts: distinct runs and multiply-adds of training,
- * and a rough time at 5·10⁹ multiply-adds per second per core (what the wasm kernels
- * sustain on the paper's model on a 2020s x86 core; cached runs cost nothing).
+ * The cost of a scale, said before it starts: distinct runs, their estimated work (the
+ * runner's multiply-add estimate, src/jobs/job.ts) and a rough time at 2.5·10¹⁰ units per
+ * CPU-second: the quick scale measured 9.2·10¹² units in 351 CPU-seconds (wasm kernels,
+ * Node 20, shared 2-core x86 machine). Cached runs cost nothing.
  */
+export const WORK_PER_CPU_SECOND = 2.5e10;
+
 export function costLine(scale: ScaleName, only?: ExperimentId[]): string {
   const { runs, work } = planCost(scale, only);
-  const seconds = work / (5e9 * Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
-  return `incidental: scale ${scale}: ${runs} training runs, about ${work.toExponential(1)} multiply-adds (roughly ${fmtSeconds(seconds)} of training on this machine at 5·10⁹ per second per core, less for cached runs)`;
+  const cores = Math.min(2, os.availableParallelism?.() ?? os.cpus().length);
+  const seconds = work / (WORK_PER_CPU_SECOND * cores);
+  return `incidental: scale ${scale}: ${runs} training runs, about ${work.toExponential(1)} multiply-adds (roughly ${fmtSeconds(seconds)} of training on ${cores} idle core${cores > 1 ? 's' : ''}, less for cached runs)`;
 }
