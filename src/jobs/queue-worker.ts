@@ -79,12 +79,20 @@ export async function startQueueWorker(url: string, o: QueueWorkerOptions = {}):
     maxStalledCount: o.maxStalledCount ?? 3,
   });
   worker.on('failed', (job, err) => log(`failed ${job?.id ?? '?'}: ${err.message}`));
-  worker.on('error', (err) => log(`queue error: ${err.message}`));
+  let ready = false;
+  let lastError = '';
+  worker.on('error', (err) => {
+    lastError = err.message;
+    if (ready) log(`queue error: ${err.message}`); // before it is ready, the one-line failure below says it
+  });
   try {
     await Promise.race([
       worker.waitUntilReady(),
-      new Promise((_, reject) => setTimeout(() => reject(new UserError(`cannot reach the queue at ${url} (no answer in 10 s); is redis-server running there?`)), 10_000).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new UserError(`cannot reach the queue at ${url}${lastError ? `: ${lastError}` : ' (no answer in 10 s)'}; is redis-server running there?`)), 10_000).unref(),
+      ),
     ]);
+    ready = true;
   } catch (err) {
     await worker.close(true).catch(() => {});
     connection.disconnect();

@@ -66,22 +66,27 @@ const POLL_MS = 2000;
 
 export function createQueueScheduler(url: string): Scheduler {
   parseQueueUrl(url);
+  let lastError = '';
   const clients: Redis[] = [];
   const client = () => {
     const c = redisClient(url);
-    c.on('error', () => {}); // reported by the commands that fail (reachable() names the URL)
+    c.on('error', (err: Error) => (lastError = err.message)); // reported once, by the command that fails
     clients.push(c);
     return c;
   };
   const queue = new Queue<QueueJobData, WireResult>(QUEUE_NAME, { connection: client() });
+  queue.on('error', (err) => (lastError = err.message)); // said once, by reachable() or the command that fails
   let events: QueueEvents | null = null;
   return {
     description: `queue ${url} (BullMQ, incidental worker)`,
     async run(jobs: Job[], handlers: SchedulerEvents, signal?: AbortSignal): Promise<void> {
       const local = jobs.find((j) => j.config.data === 'file');
       if (local) throw new UserError(`run ${local.label} reads --data-file ${local.config.dataFile}, a file on this machine: jobs carry configs only, so runs with --data file cannot go through the queue (run without --queue)`);
-      await reachable(queue, url);
-      events ??= new QueueEvents(QUEUE_NAME, { connection: client() });
+      await reachable(queue, url, () => lastError);
+      if (!events) {
+        events = new QueueEvents(QUEUE_NAME, { connection: client() });
+        events.on('error', (err) => (lastError = err.message));
+      }
       await events.waitUntilReady();
       const pending = new Map(jobs.map((j) => [j.key, j]));
       const enqueue = async (job: Job) => {
@@ -165,10 +170,13 @@ export function createQueueScheduler(url: string): Scheduler {
 }
 
 /** Fails in one line when Redis does not answer, instead of retrying forever. */
-async function reachable(queue: Queue, url: string): Promise<void> {
+async function reachable(queue: Queue, url: string, lastError: () => string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserError(`cannot reach the queue at ${url} (no answer in 10 s); is redis-server running there?`)), 10_000);
+    timer = setTimeout(() => {
+      const why = lastError() ? `: ${lastError()}` : ' (no answer in 10 s)';
+      reject(new UserError(`cannot reach the queue at ${url}${why}; is redis-server running there?`));
+    }, 10_000);
   });
   try {
     await Promise.race([queue.waitUntilReady().then(() => queue.getJobCounts('wait')), timeout]);
