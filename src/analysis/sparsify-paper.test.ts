@@ -1,0 +1,16 @@
+/**
+ * The fast sparsification against the direct loop at the paper's setting (m = 10⁵,
+ * λ = 10⁻⁵: 4·10⁵ Euler steps for the reference). Its own file because it takes seconds:
+ * the mutation run (vitest.mutation.config.ts) leaves it out, the small cases in
+ * sparsify.test.ts cover the same code there.
+ */
+import { expect, it } from 'vitest';
+import { simulateSparsification, simulateSparsificationReference } from './sparsify.js';
+import { expectSameTrajectory } from '../test-support/sparsify-trajectory.js';
+
+it('fast and reference sparsification agree on the log-spaced grid for the paper setting m=1e5, λ=1e-5', () => {
+  const o = { m: 1e5, lambda: 1e-5 };
+  const fast = simulateSparsification(o);
+  expectSameTrajectory(fast, simulateSparsificationReference(o));
+  expect(fast.points.length).toBeLessThan(400); // log grid, not 4·10⁵ steps
+});

@@ -1,0 +1,30 @@
+/**
+ * The test selection StrykerJS runs against each mutant (`npm run test:mutation`): the
+ * unit tests of the mutated modules. Left out are the end-to-end runs (training to the
+ * paper's end state, whole reproduce reports, the CLI, the explorer, plots, the paper-scale
+ * sparsification cross-checks): each takes seconds and would run against hundreds of
+ * mutants. Every mutant they would kill must be killed by a unit test, so the score measured
+ * here is a lower bound for the whole suite.
+ */
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: [
+        'test/browser/**',
+        'node_modules/**',
+        'src/core/end-state.test.ts',
+        'src/reproduce/reproduce.test.ts',
+        'src/reproduce/cache.test.ts',
+        'src/cli/**',
+        'src/explorer/**',
+        'src/plots/**',
+        'src/analysis/sparsify-paper.test.ts',
+        'src/analysis/sparsify-crosscheck.test.ts',
+      ],
+    },
+  }),
+);
