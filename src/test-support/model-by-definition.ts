@@ -1,0 +1,78 @@
+/**
+ * Test helper: the toy model's loss and force norms written straight from their
+ * definitions (SCIENCE.md §2, §6 E), sharing no code with the library, so tests can check
+ * any backend's session, whatever module the model lives in. Float64, one instance,
+ * W [n, m] row-major; xi is the hidden-noise vector [m] or null.
+ */
+
+/** Σ_i Σ_j (ReLU(W_j · (W_i + ξ)) − δ_ij)² (terms dropped as the switches say) + λ‖W‖₁. */
+export function lossByDefinition(
+  W: ArrayLike<number>,
+  n: number,
+  m: number,
+  lambda: number,
+  xi: ArrayLike<number> | null = null,
+  interference = true,
+  benefit = true,
+): number {
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i !== j ? !interference : !benefit) continue;
+      let p = 0;
+      for (let k = 0; k < m; k++) p += W[j * m + k] * (W[i * m + k] + (xi ? xi[k] : 0));
+      const e = Math.max(p, 0) - (i === j ? 1 : 0);
+      loss += e * e;
+    }
+  }
+  for (let k = 0; k < n * m; k++) loss += lambda * Math.abs(W[k]);
+  return loss;
+}
+
+/** Central differences of `f` at W, one coordinate at a time (W is restored). */
+export function finiteDifferenceGradient(W: Float64Array, f: (W: Float64Array) => number, h = 1e-6): Float64Array {
+  const g = new Float64Array(W.length);
+  for (let k = 0; k < W.length; k++) {
+    const w = W[k];
+    W[k] = w + h;
+    const up = f(W);
+    W[k] = w - h;
+    const down = f(W);
+    W[k] = w;
+    g[k] = (up - down) / (2 * h);
+  }
+  return g;
+}
+
+/**
+ * The three force norms without noise: feature benefit ‖4 (‖W_i‖² − 1) W_i‖, interference
+ * ‖Σ_{j≠i} 4 ReLU(W_i·W_j) W_j‖, regularization λ·sqrt(number of nonzero weights).
+ */
+export function forcesByDefinition(W: ArrayLike<number>, n: number, m: number, lambda: number, interference = true, benefit = true): [number, number, number] {
+  const dot = (i: number, j: number) => {
+    let s = 0;
+    for (let k = 0; k < m; k++) s += W[i * m + k] * W[j * m + k];
+    return s;
+  };
+  let b = 0;
+  let f = 0;
+  let nz = 0;
+  for (let i = 0; i < n; i++) {
+    const c = benefit ? 4 * (dot(i, i) - 1) : 0;
+    for (let k = 0; k < m; k++) {
+      b += (c * W[i * m + k]) ** 2;
+      let s = 0;
+      for (let j = 0; j < n; j++) if (j !== i && interference) s += 4 * Math.max(dot(i, j), 0) * W[j * m + k];
+      f += s * s;
+      if (W[i * m + k] !== 0) nz++;
+    }
+  }
+  return [Math.sqrt(b), Math.sqrt(f), lambda * Math.sqrt(nz)];
+}
+
+export const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  if (a.length !== b.length) return Infinity;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+};
