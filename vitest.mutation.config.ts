@@ -1,8 +1,9 @@
 /**
  * The test selection StrykerJS runs against each mutant (`npm run test:mutation`): the
  * unit tests of the mutated modules. Left out are the end-to-end runs (training to the
- * paper's end state, whole reproduce reports, the CLI, the explorer, plots, the paper-scale
- * sparsification cross-checks): each takes seconds and would run against hundreds of
+ * paper's end state, whole reproduce reports, the CLI, the explorer, plots, the wasm kernels
+ * (their oracle, the reference, has its own tests), the large sparsification cross-checks):
+ * each takes seconds and would run against hundreds of
  * mutants. Every mutant they would kill must be killed by a unit test, so the score measured
  * here is a lower bound for the whole suite.
  */
@@ -22,7 +23,8 @@ export default mergeConfig(
         'src/cli/**',
         'src/explorer/**',
         'src/plots/**',
-        'src/analysis/sparsify-paper.test.ts',
+        'src/analysis/sparsify-large.test.ts',
+        'src/kernels/wasm*.test.ts',
         'src/analysis/sparsify-crosscheck.test.ts',
       ],
     },
