@@ -37,7 +37,6 @@ export default {
     'src/core/rng.ts',
     'src/core/noise.ts',
     'src/core/init.ts',
-    'src/core/metrics.ts',
     // config
     'src/core/config.ts',
     // analysis, theory, sparsification

@@ -2,7 +2,8 @@
  * The test selection StrykerJS runs against each mutant (`npm run test:mutation`): the
  * unit tests of the mutated modules. Left out are the end-to-end runs (training to the
  * paper's end state, whole reproduce reports, the CLI, the explorer, plots, the wasm kernels
- * (their oracle, the reference, has its own tests), the large sparsification cross-checks):
+ * (their oracle, the reference, has its own tests), the large sparsification cross-checks and
+ * Monte-Carlo simulations):
  * each takes seconds and would run against hundreds of
  * mutants. Every mutant they would kill must be killed by a unit test, so the score measured
  * here is a lower bound for the whole suite.
@@ -24,6 +25,7 @@ export default mergeConfig(
         'src/explorer/**',
         'src/plots/**',
         'src/analysis/sparsify-large.test.ts',
+        'src/analysis/theory-monte-carlo.test.ts',
         'src/kernels/wasm*.test.ts',
         'src/analysis/sparsify-crosscheck.test.ts',
       ],
