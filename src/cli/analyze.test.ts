@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config.js';
 import { RunWriter, writeWeights } from '../io/run-dir.js';
 import { runCapture } from './test-helpers.js';
+import { tempDir } from '../test-support/temp-dir.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'incidental-analyze-'));
+const tmp = () => tempDir('analyze');
 
 /**
  * A hand-built run, n = 3, m = 4, one instance: features 0 (+) and 1 (−) start on neuron 0

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulateSparsification } from '../analysis/sparsify.js';
 import { decodeNpy, encodeNpy } from '../io/npy.js';
 import { runCapture } from './test-helpers.js';
+import { tempDir } from '../test-support/temp-dir.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'incidental-sparsify-'));
+const tmp = () => tempDir('sparsify');
 
 describe('incidental sparsify', () => {
   it('writes trajectory.jsonl, trajectory.csv and summary.json with t*', async () => {

@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeNpy, encodeNpy } from '../io/npy.js';
 import { readRun } from '../io/read-run.js';
 import { runCapture } from './test-helpers.js';
+import { tempDir } from '../test-support/temp-dir.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'incidental-train-'));
+const tmp = () => tempDir('train');
 const small = ['--n', '4', '--m', '8', '--steps', '50', '--quiet', '--backend', 'reference'];
 
 describe('incidental train', () => {

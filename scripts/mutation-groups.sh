@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the mutation study one module group at a time (each with its own incremental file
+# under reports/), so a long study can be stopped and resumed per group. Usage:
+#   scripts/mutation-groups.sh [group ...]   groups: model config analysis reproduce
+set -euo pipefail
+cd "$(dirname "$0")/.."
+declare -A MODULE_GROUPS=(
+  [model]='src/kernels/reference-impl.ts,src/kernels/reference.ts,src/core/model.ts,src/core/optimizers.ts,src/core/rng.ts,src/core/noise.ts,src/core/init.ts'
+  [config]='src/core/config.ts,src/core/config-fields.ts,src/io/npy.ts'
+  [analysis]='src/analysis/neurons.ts,src/analysis/correlation.ts,src/analysis/theory.ts,src/analysis/sparsify.ts'
+  [reproduce]='src/reproduce/stats.ts,src/reproduce/experiments/count-grid.ts,src/reproduce/experiments/a-sparsification.ts,src/reproduce/experiments/b-count-vs-m.ts,src/reproduce/experiments/e-noise.ts'
+)
+for g in "${@:-model config analysis reproduce}"; do
+  for g1 in $g; do
+    echo "== mutation group $g1"
+    npx stryker run --mutate "${MODULE_GROUPS[$g1]}" --incrementalFile "reports/stryker-incremental-$g1.json"
+    cp reports/mutation/mutation.json "reports/mutation/$g1.json"
+  done
+done
