@@ -15,6 +15,9 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
+      // one module graph for all test files: StrykerJS re-runs the covering tests for every
+      // mutant, and re-importing each file's modules would cost more than the tests
+      isolate: false,
       exclude: [
         'test/browser/**',
         'node_modules/**',
