@@ -30,7 +30,7 @@ export default {
   incrementalFile: 'stryker-incremental.json',
   mutate: [
     // the model (forward, loss, gradient) and the reference session that uses it
-    'src/kernels/reference-impl.ts',
+    'src/core/model.ts',
     'src/kernels/reference.ts',
     // optimizers, RNG, noise, initial weights, the training loop's noise plumbing
     'src/core/optimizers.ts',

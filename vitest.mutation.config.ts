@@ -1,9 +1,10 @@
 /**
  * The test selection StrykerJS runs against each mutant (`npm run test:mutation`): the
  * unit tests of the mutated modules. Left out are the end-to-end runs (training to the
- * paper's end state, whole reproduce reports, the CLI, the explorer, plots, the wasm kernels
- * (their oracle, the reference, has its own tests), the large sparsification cross-checks and
- * Monte-Carlo simulations):
+ * paper's end state, whole reproduce reports, the CLI, the explorer, plots, the wasm and
+ * native kernels and the contract suite of every backend (their oracle, the reference, has its
+ * own tests), the large sparsification cross-checks, Monte-Carlo simulations and the .npy
+ * fuzzer):
  * each takes seconds and would run against hundreds of
  * mutants. Every mutant they would kill must be killed by a unit test, so the score measured
  * here is a lower bound for the whole suite.
@@ -30,6 +31,10 @@ export default mergeConfig(
         'src/analysis/sparsify-large.test.ts',
         'src/analysis/theory-monte-carlo.test.ts',
         'src/kernels/wasm*.test.ts',
+        'src/kernels/native*.test.ts',
+        'src/kernels/backend-contract.test.ts',
+        'src/io/npy-fuzz.test.ts',
+        'src/io/staged-dir.test.ts',
         'src/analysis/sparsify-crosscheck.test.ts',
       ],
     },

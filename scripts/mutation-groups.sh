@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 declare -A MODULE_GROUPS=(
-  [model]='src/kernels/reference-impl.ts,src/kernels/reference.ts,src/core/model.ts,src/core/optimizers.ts,src/core/rng.ts,src/core/noise.ts,src/core/init.ts'
-  [config]='src/core/config.ts,src/core/config-fields.ts,src/io/npy.ts'
+  [model]='src/core/model.ts,src/kernels/reference.ts,src/core/optimizers.ts,src/core/rng.ts,src/core/noise.ts,src/core/init.ts'
+  [config]='src/core/config.ts,src/io/npy.ts'
   [analysis]='src/analysis/neurons.ts,src/analysis/correlation.ts,src/analysis/theory.ts,src/analysis/sparsify.ts'
   [reproduce]='src/reproduce/stats.ts,src/reproduce/experiments/count-grid.ts,src/reproduce/experiments/a-sparsification.ts,src/reproduce/experiments/b-count-vs-m.ts,src/reproduce/experiments/e-noise.ts'
 )

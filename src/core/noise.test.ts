@@ -109,7 +109,7 @@ describe('hidden noise in training', () => {
   it.each(['bipolar', 'gaussian'] as const)('%s: instance i gets draws of its own stream i, every step', async (noise) => {
     const config = parseConfig({ ...base, nInstances: 3, noise, noiseStd: 0.2 });
     const { backend, steps } = recordingBackend();
-    const trainer = await createTrainer(config, { backend });
+    const trainer = createTrainer(config, { backend });
     trainer.advance(config.steps);
     expect(steps.length).toBe(30);
     const streams = createNoiseStreams(config.seed, 3);
@@ -124,8 +124,8 @@ describe('hidden noise in training', () => {
   });
 
   it('instance 0 trains identically whether the run has 1 or 2 instances', async () => {
-    const one = await createTrainer(parseConfig({ ...base, nInstances: 1, noise: 'bipolar', noiseStd: 0.3 }));
-    const two = await createTrainer(parseConfig({ ...base, nInstances: 2, noise: 'bipolar', noiseStd: 0.3 }));
+    const one = createTrainer(parseConfig({ ...base, nInstances: 1, noise: 'bipolar', noiseStd: 0.3 }), { backend: referenceBackend });
+    const two = createTrainer(parseConfig({ ...base, nInstances: 2, noise: 'bipolar', noiseStd: 0.3 }), { backend: referenceBackend });
     one.advance(30);
     two.advance(30);
     expect(Array.from(two.weights().subarray(0, 24))).toEqual(Array.from(one.weights()));
@@ -134,11 +134,11 @@ describe('hidden noise in training', () => {
 
   it('two instances started from the same weights part ways: their noise differs', async () => {
     const config = parseConfig({ ...base, nInstances: 2, noise: 'gaussian', noiseStd: 0.3 });
-    const W1 = (await createTrainer(parseConfig({ ...base, nInstances: 1 }))).W0;
+    const W1 = createTrainer(parseConfig({ ...base, nInstances: 1 }), { backend: referenceBackend }).W0;
     const W0 = new Float32Array(48);
     W0.set(W1, 0);
     W0.set(W1, 24);
-    const t = await createTrainer(config, { W0 });
+    const t = createTrainer(config, { backend: referenceBackend, W0 });
     t.advance(30);
     const W = t.weights();
     expect(Array.from(W.subarray(0, 24))).not.toEqual(Array.from(W.subarray(24)));
@@ -148,15 +148,15 @@ describe('hidden noise in training', () => {
     const config = parseConfig({ ...base, nInstances: 2, noise: 'bipolar', noiseStd: 0.1 });
     const a = recordingBackend();
     const b = recordingBackend();
-    (await createTrainer(config, { backend: a.backend })).advance(5);
-    (await createTrainer(config, { backend: b.backend, W0: new Float32Array(48).fill(0.25) })).advance(5);
+    createTrainer(config, { backend: a.backend }).advance(5);
+    createTrainer(config, { backend: b.backend, W0: new Float32Array(48).fill(0.25) }).advance(5);
     expect(a.steps.map((r) => Array.from(r!))).toEqual(b.steps.map((r) => Array.from(r!)));
   });
 
   it('noise none, or σ = 0, hands the backend no noise at all', async () => {
     for (const over of [{ noise: 'none', noiseStd: 0.3 }, { noise: 'bipolar', noiseStd: 0 }] as const) {
       const { backend, steps } = recordingBackend();
-      (await createTrainer(parseConfig({ ...base, ...over }), { backend })).advance(3);
+      createTrainer(parseConfig({ ...base, ...over }), { backend }).advance(3);
       expect(steps).toEqual([null, null, null]);
     }
   });

@@ -19,7 +19,7 @@ function gaussian(count: number, seed: number, scale: number): Float64Array {
 }
 
 function problem(n: number, m: number, over: Partial<Problem> = {}, lambda = 0, optimizer: OptimizerName = 'sgd', lr = 1): Problem {
-  return { nInstances: 1, nFeatures: n, nHidden: m, benefit: true, interference: true, optimizer, hyper: { ...OPTIMIZER_DEFAULTS, lr, lambda }, threads: 1, ...over };
+  return { nInstances: 1, nFeatures: n, nHidden: m, benefit: true, interference: true, optimizer, hyper: { ...OPTIMIZER_DEFAULTS, lr, lambda }, threads: 1, data: 'onehot', batchSize: n, hidden: 'linear', untied: false, ...over };
 }
 
 /** The gradient the session applies: with SGD and lr = 1, W_after = W − ∇. */

@@ -24,7 +24,7 @@ afterAll(() => open.forEach((s) => s.dispose()));
 const LR: Record<OptimizerName, number> = { sgd: 0.02, 'prox-sgd': 0.02, adam: 3e-3, adamw: 3e-3 };
 
 function problem(n: number, m: number, optimizer: OptimizerName, lambda: number, nInstances = 2): Problem {
-  return { nInstances, nFeatures: n, nHidden: m, benefit: true, interference: true, optimizer, hyper: { ...OPTIMIZER_DEFAULTS, lr: LR[optimizer], lambda }, threads: 1 };
+  return { nInstances, nFeatures: n, nHidden: m, benefit: true, interference: true, optimizer, hyper: { ...OPTIMIZER_DEFAULTS, lr: LR[optimizer], lambda }, threads: 1, data: 'onehot', batchSize: n, hidden: 'linear', untied: false };
 }
 
 function weights(count: number, m: number, seed: number): Float32Array {
