@@ -17,7 +17,8 @@ export default {
   plugins: ['@stryker-mutator/*', './scripts/stryker-presentation-ignorer.mjs'],
   ignorers: ['presentation'],
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  // only the mutated modules and their imports: a small program per type check
+  tsconfigFile: 'tsconfig.stryker.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   // Static mutants (module-level code: registries, defaults, schema messages built at load)
