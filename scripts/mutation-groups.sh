@@ -8,7 +8,7 @@ declare -A MODULE_GROUPS=(
   [model]='src/core/model.ts,src/kernels/reference.ts,src/core/optimizers.ts,src/core/rng.ts,src/core/noise.ts,src/core/init.ts'
   [config]='src/core/config.ts,src/io/npy.ts'
   [analysis]='src/analysis/neurons.ts,src/analysis/correlation.ts,src/analysis/theory.ts,src/analysis/sparsify.ts'
-  [reproduce]='src/reproduce/stats.ts,src/reproduce/experiments/count-grid.ts,src/reproduce/experiments/a-sparsification.ts,src/reproduce/experiments/b-count-vs-m.ts,src/reproduce/experiments/e-noise.ts'
+  [reproduce]='src/reproduce/stats.ts,src/reproduce/experiments/count-grid.ts,src/reproduce/experiments/a-sparsification.ts,src/reproduce/experiments/b-count-vs-m.ts,src/reproduce/experiments/e-noise.ts,src/reproduce/experiments/j-duplication.ts,src/reproduce/experiments/k-race.ts,src/reproduce/experiments/l-slow-regularization.ts'
 )
 for g in "${@:-model config analysis reproduce}"; do
   for g1 in $g; do

@@ -10,8 +10,8 @@ import { ConfigError } from './errors.js';
 
 type Field = keyof typeof DEFAULTS;
 
-/** [field, flag, values accepted (edges), [value refused, what the message says]]. */
-const EDGES: Array<[Field, string, unknown[], Array<[unknown, RegExp]>]> = [
+/** [field, flag, values accepted (edges), [value refused, what the message says], other fields the value needs]. */
+const EDGES: Array<[Field, string, unknown[], Array<[unknown, RegExp]>, Record<string, unknown>?]> = [
   ['nFeatures', '--n', [1, 3], [[0, /integer >= 1/], [-1, /integer >= 1/], [1.5, /integer >= 1/], ['4', /must be a number/]]],
   ['nHidden', '--m', [1, 7], [[0, /integer >= 1/], [2.5, /integer >= 1/], [Infinity, /integer >= 1/]]],
   ['nInstances', '--instances', [1], [[0, /integer >= 1/], [0.5, /integer >= 1/]]],
@@ -21,13 +21,20 @@ const EDGES: Array<[Field, string, unknown[], Array<[unknown, RegExp]>]> = [
   ['steps', '--steps', [0, 1], [[-1, /integer >= 0/], [0.5, /integer >= 0/]]],
   ['seed', '--seed', [0, 2 ** 32 - 1], [[-1, /integer in \[0, 2\^32\)/], [2 ** 32, /integer in \[0, 2\^32\)/], [0.5, /integer in \[0, 2\^32\)/]]],
   ['initScale', '--init-scale', [1e-300], [[0, /finite number > 0/], [Infinity, /finite number > 0/]]],
+  ['data', '--data', ['onehot', 'bernoulli'], [['gaussian', /one of onehot, bernoulli, file/]]],
+  ['featureProbability', '--p', [1, 1e-300, 0.5], [[0, /in \(0, 1\]/], [1.0000001, /in \(0, 1\]/], [-0.1, /in \(0, 1\]/], [Infinity, /in \(0, 1\]/]]],
+  ['magnitude', '--magnitude', ['one', 'uniform'], [['two', /one of one, uniform/]]],
+  ['batch', '--batch', [null, 1, 7], [[0, /integer >= 1/], [1.5, /integer >= 1/]], { data: 'bernoulli' }],
+  ['dataFile', '--data-file', ['x.npy'], [['', /must be a file path/], [3, /must be a file path/]], { data: 'file' }],
+  ['hidden', '--hidden', ['linear', 'relu', 'layernorm'], [['tanh', /one of linear, relu, layernorm/]]],
+  ['untied', '--untied', [false, true], [['no', /true or false/]]],
   ['benefit', '--no-benefit', [true, false], [['yes', /true or false/], [1, /true or false/]]],
   ['interference', '--no-interference', [true, false], [[0, /true or false/]]],
   ['regularization', '--no-regularization', [true, false], [[null, /true or false/]]],
   ['noise', '--noise', ['none', 'bipolar', 'gaussian'], [['normal', /one of none, bipolar, gaussian/]]],
   ['noiseStd', '--noise-std', [0, 0.5], [[-1e-9, /finite number >= 0/], [Infinity, /finite number >= 0/]]],
   ['snapshotEvery', '--snapshot-every', [1], [[0, /integer >= 1/], [1.5, /integer >= 1/]]],
-  ['backend', '--backend', ['auto', 'reference', 'wasm'], [['gpu', /one of auto, reference, wasm/]]],
+  ['backend', '--backend', ['auto', 'reference', 'wasm', 'native'], [['gpu', /one of auto, reference, wasm, native/]]],
   ['threads', '--threads', [0, 1, 64], [[-1, /integer >= 0 \(0 = automatic\)/], [1.5, /integer >= 0/]]],
   ['weightDecay', '--weight-decay', [0, 0.5], [[-0.01, /finite number >= 0/], [Infinity, /finite number >= 0/]]],
   ['beta1', '--beta1', [0, 0.999999], [[1, /in \[0, 1\)/], [-1e-9, /in \[0, 1\)/], [-Infinity, /in \[0, 1\)/]]],
@@ -53,13 +60,13 @@ describe('parseConfig at the edges of every field', () => {
     expect(EDGES.map(([f]) => f).sort()).toEqual(Object.keys(DEFAULTS).sort());
   });
 
-  for (const [field, flag, accepted, refused] of EDGES) {
+  for (const [field, flag, accepted, refused, base = {}] of EDGES) {
     it(`${field} (${flag}): accepts ${accepted.map(String).join(', ')}`, () => {
-      for (const value of accepted) expect(parseConfig({ [field]: value })[field]).toBe(value);
+      for (const value of accepted) expect(parseConfig({ ...base, [field]: value })[field]).toBe(value);
     });
     it(`${field} (${flag}): refuses ${refused.map(([v]) => String(v)).join(', ')}, naming the field, the flag and the value`, () => {
       for (const [value, reason] of refused) {
-        const e = refusal({ [field]: value });
+        const e = refusal({ ...base, [field]: value });
         expect(e.message).toMatch(new RegExp(`^invalid ${field} \\(${escape(flag)}\\): `));
         expect(e.message).toMatch(reason);
         expect(e.message.endsWith(`(got ${typeof value === 'string' ? JSON.stringify(value) : String(value)})`)).toBe(true);
@@ -75,6 +82,18 @@ describe('parseConfig at the edges of every field', () => {
   it('lr = 0 is refused (training would not move), as is any lr that is not a finite positive number', () => {
     expect(refusal({ lr: 0 }).message).toBe('invalid lr (--lr): must be a finite number > 0 (got 0)');
     expect(parseConfig({ lr: Number.MIN_VALUE }).lr).toBe(Number.MIN_VALUE);
+  });
+
+  it('refuses combinations that do not make sense, naming the field', () => {
+    expect(refusal({ data: 'file' }).message).toBe('invalid dataFile (--data-file): file data needs a data file (--data file --data-file X.npy) (got null)');
+    expect(refusal({ dataFile: 'x.npy' }).message).toBe('invalid dataFile (--data-file): is read only with --data file (data is onehot) (got "x.npy")');
+    expect(refusal({ data: 'bernoulli', dataFile: 'x.npy' }).message).toMatch(/\(data is bernoulli\)/);
+    expect(refusal({ batch: 4 }).message).toMatch(/^invalid batch \(--batch\): one-hot data is the full batch of n basis vectors/);
+    for (const over of [{ data: 'bernoulli' }, { hidden: 'relu' }, { hidden: 'layernorm' }, { untied: true }]) {
+      expect(refusal({ ...over, optimizer: 'prox-sgd' }).message).toMatch(/^invalid optimizer \(--optimizer\): soft-thresholds W, which is the L1 term only for one-hot data/);
+    }
+    expect(parseConfig({ optimizer: 'prox-sgd' }).optimizer).toBe('prox-sgd');
+    expect(parseConfig({ data: 'file', dataFile: 'x.npy', batch: 3 }).batch).toBe(3);
   });
 
   it('reports the first bad field when several are bad, and unknown keys by name', () => {
@@ -98,6 +117,11 @@ describe('memory estimate', () => {
     expect(estimateMemoryBytes({ nFeatures: 2, nHidden: 3, nInstances: 5, optimizer: 'adam' })).toBe(4 * 5 * (6 * 5 + 8));
     expect(estimateMemoryBytes({ nFeatures: 2, nHidden: 3, nInstances: 1, optimizer: 'sgd' })).toBe(4 * (6 * 3 + 8));
     expect(estimateMemoryBytes({ nFeatures: 2, nHidden: 3, nInstances: 1, optimizer: 'prox-sgd' })).toBe(4 * (6 * 3 + 8));
+    // untied: the decoder doubles the per-weight state
+    expect(estimateMemoryBytes({ nFeatures: 2, nHidden: 3, nInstances: 1, optimizer: 'adamw', untied: true })).toBe(4 * (6 * 5 * 2 + 8));
+    // batches: float32 X [I, B, n] instead of the Gram scratch, and float64 rows Z, H, Q [B, m], O, G [B, n]
+    expect(estimateMemoryBytes({ nFeatures: 2, nHidden: 3, nInstances: 1, optimizer: 'sgd', data: 'bernoulli', batch: 5 })).toBe(4 * (18 + 10) + 8 * 5 * (9 + 4));
+    expect(estimateMemoryBytes({ nFeatures: 2, nHidden: 3, nInstances: 2, optimizer: 'sgd', data: 'bernoulli', batch: null })).toBe(4 * 2 * (18 + 4) + 8 * 2 * (9 + 4));
   });
 
   it('refuses exactly above the limit, naming the sizes and the flag to raise it', () => {
