@@ -1,7 +1,8 @@
 /**
  * The test selection StrykerJS runs against each mutant (`npm run test:mutation`): the
  * unit tests of the mutated modules. Left out are the end-to-end runs (training to the
- * paper's end state, whole reproduce reports, the CLI, the explorer, plots, the wasm and
+ * paper's end state, whole reproduce reports, the CLI, jobs, sweeps, the run store, the
+ * explorer, plots, the wasm and
  * native kernels and the contract suite of every backend (their oracle, the reference, has its
  * own tests), the large sparsification cross-checks, Monte-Carlo simulations and the .npy
  * fuzzer):
