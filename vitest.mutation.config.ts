@@ -1,12 +1,10 @@
 /**
- * The test selection StrykerJS runs against each mutant (`npm run test:mutation`): the
- * unit tests of the mutated modules. Left out are the end-to-end runs (training to the
- * paper's end state, whole reproduce reports, the CLI, jobs, sweeps, the run store, the
- * explorer, plots, the wasm and
- * native kernels and the contract suite of every backend (their oracle, the reference, has its
- * own tests), the large sparsification cross-checks, Monte-Carlo simulations and the .npy
- * fuzzer):
- * each takes seconds and would run against hundreds of
+ * The test selection StrykerJS runs against each mutant (`npm run test:mutation`): the unit
+ * tests of the mutated modules. Left out are the end-to-end runs (training to the paper's end
+ * state, whole reproduce reports, the CLI, jobs, sweeps, the run store, the explorer, plots),
+ * the wasm and native kernels and the contract suite of every backend (their oracle, the
+ * reference, has its own tests), the large sparsification cross-checks, Monte-Carlo
+ * simulations and the .npy fuzzer: each takes seconds and would run against hundreds of
  * mutants. Every mutant they would kill must be killed by a unit test, so the score measured
  * here is a lower bound for the whole suite.
  */
