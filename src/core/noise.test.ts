@@ -79,6 +79,18 @@ describe('noise samplers', () => {
     }
   });
 
+  it('each value takes its draws from the stream and no more: bipolar one uint32, Gaussian one Box–Muller draw', () => {
+    const [s] = createStreams(12, 1);
+    const [ref] = createStreams(12, 1);
+    const out = new Float64Array(9);
+    NOISE_KINDS.bipolar.sample(s, 0.5, out);
+    for (let k = 0; k < 9; k++) expect(out[k]).toBe(ref.nextUint32() & 1 ? 0.5 : -0.5);
+    expect(s.nextUint32()).toBe(ref.nextUint32());
+    NOISE_KINDS.gaussian.sample(s, 2, out);
+    for (let k = 0; k < 9; k++) expect(out[k]).toBe(2 * ref.nextGaussian());
+    expect(s.nextUint32()).toBe(ref.nextUint32());
+  });
+
   it('the registry names the three kinds', () => {
     expect(NOISE_NAMES).toEqual(['none', 'bipolar', 'gaussian']);
   });

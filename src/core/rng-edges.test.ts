@@ -69,6 +69,17 @@ describe('draws', () => {
     expect(odd).toBe(true); // the lowest of the 53 bits is used
   });
 
+  it('nextDouble is (hi·2²⁶ + lo)/2⁵³ from the top 27 and 26 bits of two generator outputs', () => {
+    const [s] = createStreams(21, 1);
+    for (let t = 0; t < 50; t++) {
+      const state = s.getState();
+      const a = restoreStream(state);
+      const hi = a.nextUint32() >>> 5;
+      const lo = a.nextUint32() >>> 6;
+      expect(s.nextDouble()).toBe((hi * 2 ** 26 + lo) / 2 ** 53);
+    }
+  });
+
   it('stream 0 of a seed is the same whatever the count; the Gaussian is Box–Muller on the next two doubles', () => {
     const take = (i: number) => {
       const s = createStreams(0, 2)[i];

@@ -60,6 +60,39 @@ describe('reference session: the gradient it applies is the gradient of the loss
     expect(maxAbsDiff(appliedGradient(p, W, xi).grad, appliedGradient(p, W, null).grad)).toBeGreaterThan(1e-2);
   });
 
+  it('strong noise that turns a feature\'s own pre-activation negative: that term drops out of the gradient too', () => {
+    // ξ = −3 W_0 makes p_00 = ‖W_0‖² + W_0·ξ = −2‖W_0‖² < 0 (the ReLU is off on the diagonal)
+    const strong = Float64Array.from({ length: m }, (_, k) => -3 * W[k]);
+    const p = problem(n, m, {}, 0);
+    const { grad, loss } = appliedGradient(p, W, strong);
+    const f = (w: Float64Array) => lossByDefinition(w, n, m, 0, strong);
+    const fd = finiteDifferenceGradient(Float64Array.from(W), f);
+    expect(maxAbsDiff(grad, fd)).toBeLessThan(1e-6 * Math.max(1, ...fd.map(Math.abs)));
+    expect(loss).toBeCloseTo(f(W), 12);
+  });
+
+  it('prox-sgd: the smooth step, then soft-thresholding at lr·λ (the L1 term is not also added to the gradient)', () => {
+    const lr = 0.05;
+    const lambda = 3;
+    const smooth = appliedGradient(problem(n, m), W, null).grad; // λ = 0, lr = 1: the smooth gradient
+    const s = referenceBackend.createSession(problem(n, m, {}, lambda, 'prox-sgd', lr), W);
+    s.step(null, false);
+    const thr = lr * lambda;
+    const want = W.map((w, k) => {
+      const v = w - lr * smooth[k];
+      return v > thr ? v - thr : v < -thr ? v + thr : 0;
+    });
+    expect(maxAbsDiff(s.weights(), want)).toBeLessThan(1e-15);
+    expect(Array.from(s.weights()).filter((w) => w === 0).length).toBeGreaterThan(0);
+  });
+
+  it('cannot be used after dispose', () => {
+    const s = referenceBackend.createSession(problem(n, m), W);
+    s.dispose();
+    expect(() => s.step(null, false)).toThrow('reference backend: session used after dispose()');
+    expect(() => s.evaluate()).toThrow(/after dispose/);
+  });
+
   it('a zero noise vector gives the noiseless step exactly', () => {
     const p = problem(n, m, {}, 0.01);
     const a = appliedGradient(p, W, new Float64Array(m));
@@ -91,6 +124,8 @@ describe('reference session: several instances', () => {
       });
     }
     alone.forEach((s, i) => expect(Array.from(together.weights().subarray(i * n * m, (i + 1) * n * m))).toEqual(Array.from(s.weights())));
+    expect(Array.from(together.weights()).every(Number.isFinite)).toBe(true);
+    expect(Array.from(together.weights())).not.toEqual(Array.from(W)); // it moved
     expect(together.stepCount).toBe(4);
   });
 });

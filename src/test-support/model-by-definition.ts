@@ -76,3 +76,49 @@ export const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number =
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
   return d;
 };
+
+export type Hidden = 'linear' | 'relu' | 'layernorm';
+
+/** φ(z) for one row z [m]: identity, ReLU, or LayerNorm without affine (ε = 1e-5). */
+function phi(z: number[], hidden: Hidden): number[] {
+  if (hidden === 'linear') return z;
+  if (hidden === 'relu') return z.map((v) => Math.max(v, 0));
+  const mu = z.reduce((a, b) => a + b, 0) / z.length;
+  const v = z.reduce((a, b) => a + (b - mu) ** 2, 0) / z.length;
+  return z.map((x) => (x - mu) / Math.sqrt(v + 1e-5));
+}
+
+/**
+ * The general model's loss on a batch, from SCIENCE.md §8: H = φ(X W),
+ * Σ_b Σ_j [kept] (ReLU((H_b + ξ)·Wdec_j) − X_bj)² + λ Σ_b ‖H_b‖₁, where a term is kept when
+ * its target is nonzero and `benefit`, or zero and `interference`. X [B, n], W and Wdec [n, m].
+ */
+export function batchLossByDefinition(
+  X: ArrayLike<number>,
+  B: number,
+  W: ArrayLike<number>,
+  Wdec: ArrayLike<number> | null,
+  n: number,
+  m: number,
+  o: { hidden: Hidden; lambda: number; xi?: ArrayLike<number> | null; benefit?: boolean; interference?: boolean },
+): number {
+  const D = Wdec ?? W;
+  let loss = 0;
+  for (let b = 0; b < B; b++) {
+    const z = Array.from({ length: m }, (_, k) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += X[b * n + i] * W[i * m + k];
+      return s;
+    });
+    const h = phi(z, o.hidden);
+    for (let j = 0; j < n; j++) {
+      let out = 0;
+      for (let k = 0; k < m; k++) out += (h[k] + (o.xi ? o.xi[k] : 0)) * D[j * m + k];
+      const x = X[b * n + j];
+      const kept = x !== 0 ? (o.benefit ?? true) : (o.interference ?? true);
+      if (kept) loss += (Math.max(out, 0) - x) ** 2;
+    }
+    for (const v of h) loss += o.lambda * Math.abs(v);
+  }
+  return loss;
+}
