@@ -12,6 +12,11 @@ export const benchProblem = (instances, n, m, threads) => ({
   optimizer: 'adamw',
   hyper: { ...OPTIMIZER_DEFAULTS, lr: 1e-3, lambda: 1e-3 },
   threads,
+  // the paper's one-hot full batch (src/core/backend.ts Problem)
+  data: 'onehot',
+  batchSize: n,
+  hidden: 'linear',
+  untied: false,
 });
 
 /** Deterministic N(0, 1/m) weights (Box–Muller on a small LCG; the values do not matter much). */
