@@ -162,6 +162,53 @@ describe('divergence', () => {
   }
 });
 
+describe('nothing accepted silently that does nothing', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--n', '0x10'], /--n <int>.*expected a decimal number, got "0x10"/],
+    [['--m', '0b1000'], /--m <int>.*expected a decimal number, got "0b1000"/],
+    [['--steps', '1_000'], /--steps <int>.*expected a decimal number, got "1_000"/],
+    [['--lr', ''], /--lr <x>.*expected a decimal number, got ""/],
+    [['--optimizer', 'sgd', '--beta1', '0.5'], /invalid beta1 \(--beta1\): has no effect with --optimizer sgd \(only adam and adamw use it\) \(got 0\.5\)/],
+    [['--optimizer', 'prox-sgd', '--beta2', '0.9'], /invalid beta2 \(--beta2\): has no effect with --optimizer prox-sgd/],
+    [['--optimizer', 'sgd', '--eps', '1e-6'], /invalid eps \(--eps\): has no effect with --optimizer sgd/],
+    [['--optimizer', 'sgd', '--weight-decay', '0.1'], /invalid weightDecay \(--weight-decay\): has no effect with --optimizer sgd \(only adamw decays weights\)/],
+    [['--optimizer', 'adam', '--weight-decay', '0.1'], /invalid weightDecay \(--weight-decay\): has no effect with --optimizer adam/],
+    [['--noise-std', '0.3'], /invalid noiseStd \(--noise-std\): has no effect with --noise none/],
+    [['--threads', '1000', '--backend', 'wasm'], /invalid threads \(--threads\): must be an integer in \[0, 64\] \(0 = automatic\) \(got 1000\)/],
+    [['--threads', '2'], /invalid threads \(--threads\): has no effect with --backend reference/], // `small` asks for the reference backend
+  ];
+  for (const [args, message] of cases) {
+    it(`train ${args.join(' ')}`, async () => {
+      const out = fresh();
+      await expectOneLineFault(['train', ...small, ...args, '--out', out], message);
+      expect(readdirSync(root).filter((n) => n.startsWith(out.split('/').pop()!))).toEqual([]);
+    });
+  }
+
+  it('--init-scale with --init', async () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'w.npy'), encodeNpy(new Float32Array(32).fill(0.1), [4, 8]));
+    await expectOneLineFault(['train', ...small, '--init', join(dir, 'w.npy'), '--init-scale', '2', '--out', join(dir, 'run')], /invalid initScale \(--init-scale\): has no effect with --init/);
+  });
+
+  it('the same flags are accepted where they act, and given at their defaults where they act', async () => {
+    for (const args of [['--optimizer', 'adamw', '--beta1', '0.9', '--weight-decay', '0.01'], ['--noise', 'gaussian', '--noise-std', '0.1'], ['--init-scale', '0.5']]) {
+      expect((await runCapture(['train', ...small, ...args, '--out', fresh()])).code).toBe(0);
+    }
+  });
+
+  it('summary.json records the threads that ran, not the ones asked for', async () => {
+    const auto = fresh();
+    expect((await runCapture(['train', '--n', '4', '--m', '8', '--steps', '5', '--quiet', '--backend', 'wasm', '--out', auto])).code).toBe(0);
+    expect(readRun(auto).summary?.threads).toBe(1); // 0 = automatic: a problem this small runs on one thread
+    const three = fresh();
+    expect((await runCapture(['train', '--n', '4', '--m', '8', '--steps', '5', '--quiet', '--backend', 'wasm', '--threads', '3', '--out', three])).code).toBe(0);
+    expect(readRun(three).summary?.threads).toBe(3);
+    expect(readRun(three).meta.config.threads).toBe(3);
+  });
+});
+
 function patchJson(dir: string, file: string, patch: Record<string, unknown>): void {
   const v = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   writeFileSync(join(dir, file), JSON.stringify({ ...v, ...patch }));

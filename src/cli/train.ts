@@ -6,7 +6,7 @@
  * Ctrl-C or SIGTERM keeps everything computed so far (exit 130 / 143).
  */
 import type { Command } from 'commander';
-import { CONFIG_FIELDS, CONFIG_KEYS, parseConfig, type ConfigField, type TrainConfig } from '../core/config.js';
+import { checkFieldsHaveEffect, CONFIG_FIELDS, CONFIG_KEYS, parseConfig, type ConfigField, type TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { readWeights } from '../io/run-dir.js';
 import { trainIntoRunDir } from '../io/train-to-dir.js';
@@ -55,6 +55,8 @@ export function register(program: Command): void {
   addTrainOptions(cmd);
   cmd.action(async (opts: Record<string, unknown>) => {
     const config = configFromOptions(opts);
+    const explicit = CONFIG_KEYS.filter((k) => cmd.getOptionValueSource(optionKey(CONFIG_FIELDS[k].flag)) === 'cli');
+    checkFieldsHaveEffect(config, explicit, { init: opts.init !== undefined });
     await trainCommand(config, String(opts.out), opts.init as string | undefined, Boolean(opts.quiet), Boolean(opts.force));
   });
 }

@@ -88,6 +88,8 @@ export interface Session {
   evaluate(X?: Float32Array | null): StepStats;
   /** Number of updates applied so far. */
   readonly stepCount: number;
+  /** Threads this session computes on (1 when it has no workers); what a run records as used. */
+  readonly threads?: number;
   dispose(): void;
 }
 

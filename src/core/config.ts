@@ -22,6 +22,9 @@ export type BackendChoice = (typeof BACKEND_NAMES)[number];
 /** Training state above this estimate is refused (MiB); raise `memoryLimitMiB` deliberately. */
 export const DEFAULT_MEMORY_LIMIT_MIB = 4096;
 
+/** Most worker threads a session may be asked for (more only adds scratch and contention). */
+export const MAX_THREADS = 64;
+
 /** How a field is parsed on the command line and in the URL. */
 export type FieldKind = 'int' | 'number' | 'choice' | 'boolean' | 'string';
 
@@ -126,7 +129,10 @@ export const CONFIG_FIELDS = {
   noiseStd: numField(0.1, finite((v) => v >= 0, 'must be a finite number >= 0'), { flag: '--noise-std', help: 'hidden-noise standard deviation σ', explorer: { url: 'sigma', label: 'noise σ', group: 'Training', step: 'any', min: 0 } }),
   snapshotEvery: intField(100, 1, { flag: '--snapshot-every', help: 'record metrics every k steps (and the first and last)' }),
   backend: choiceField('auto' as BackendChoice, BACKEND_NAMES, { flag: '--backend', help: 'auto (native when built, else wasm), reference (float64 TypeScript), wasm (SIMD) or native (C kernels built at install)' }),
-  threads: intField(0, 0, { flag: '--threads', help: 'worker threads for the wasm and native backends (0 = automatic)' }, ' (0 = automatic)'),
+  threads: {
+    ...intField(0, 0, { flag: '--threads', help: `worker threads for the wasm and native backends (0 = automatic, at most ${MAX_THREADS})` }),
+    schema: num().refine((v) => Number.isInteger(v) && v >= 0 && v <= MAX_THREADS, `must be an integer in [0, ${MAX_THREADS}] (0 = automatic)`),
+  },
   weightDecay: numField(0.01, finite((v) => v >= 0, 'must be a finite number >= 0'), { flag: '--weight-decay', help: 'AdamW decoupled weight decay' }),
   beta1: numField(0.9, finite((v) => v >= 0 && v < 1, 'must be in [0, 1)'), { flag: '--beta1', help: 'Adam/AdamW β1' }),
   beta2: numField(0.999, finite((v) => v >= 0 && v < 1, 'must be in [0, 1)'), { flag: '--beta2', help: 'Adam/AdamW β2' }),
@@ -191,6 +197,40 @@ export function parseConfig(input: unknown): TrainConfig {
     );
   }
   return config;
+}
+
+/** What a config is used with beyond its fields: the run starts from --init weights. */
+export interface ConfigContext {
+  init: boolean;
+}
+
+const adamOnly = (c: TrainConfig) =>
+  c.optimizer === 'adam' || c.optimizer === 'adamw' ? null : `has no effect with --optimizer ${c.optimizer} (only adam and adamw use it)`;
+
+/**
+ * Cross-field rules: for a field that the rest of the config makes do nothing, the reason.
+ * A field given explicitly (a flag on the command line) and ignored would be a silent no-op,
+ * so `checkFieldsHaveEffect` refuses it.
+ */
+export const NO_EFFECT_RULES: Partial<Record<ConfigKey, (c: TrainConfig, ctx: ConfigContext) => string | null>> = {
+  initScale: (_c, ctx) => (ctx.init ? 'has no effect with --init (the initial weights come from the file)' : null),
+  beta1: adamOnly,
+  beta2: adamOnly,
+  eps: adamOnly,
+  weightDecay: (c) => (c.optimizer === 'adamw' ? null : `has no effect with --optimizer ${c.optimizer} (only adamw decays weights)`),
+  noiseStd: (c) => (c.noise === 'none' ? 'has no effect with --noise none (choose bipolar or gaussian noise)' : null),
+  threads: (c) => (c.backend === 'reference' ? 'has no effect with --backend reference (it runs on one thread)' : null),
+};
+
+/**
+ * Refuses (ConfigError) the first explicitly given field that has no effect on this config,
+ * e.g. `invalid beta1 (--beta1): has no effect with --optimizer sgd (only adam and adamw use it) (got 0.5)`.
+ */
+export function checkFieldsHaveEffect(config: TrainConfig, explicit: Iterable<ConfigKey>, ctx: ConfigContext): void {
+  for (const key of explicit) {
+    const reason = NO_EFFECT_RULES[key]?.(config, ctx);
+    if (reason) throw new ConfigError(fieldLabel(key), config[key], reason);
+  }
 }
 
 /** `nHidden (--m)`: how errors name a field. */

@@ -30,8 +30,6 @@ export interface TrainToDirOptions {
   onProgress?: (step: number, lossMean: number) => void;
   /** polled between chunks; true stops the run as 'interrupted' */
   shouldStop?: () => boolean;
-  /** the thread count recorded in summary.json (default: config.threads) */
-  threadsUsed?: number;
 }
 
 export interface TrainToDirResult {
@@ -80,7 +78,7 @@ export async function trainToDir(config: TrainConfig, dir: string, options: Trai
       wallTimeSeconds,
       steps: trainer.step,
       backend,
-      threads: options.threadsUsed ?? config.threads,
+      threads: trainer.session.threads ?? 1, // what ran, not what was asked (0 = automatic)
     });
     writer.writeSummary(summary);
     return { summary, divergence, backend };

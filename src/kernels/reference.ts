@@ -11,6 +11,7 @@ import type { Backend, Problem, Session, StepStats } from './backend.js';
 class ReferenceSession implements Session {
   readonly backend = 'reference' as const;
   readonly dtype = 'float64' as const;
+  readonly threads = 1;
   stepCount = 0;
   private readonly W: Float64Array;
   private readonly Wdec: Float64Array | null;

@@ -13,13 +13,14 @@
  *   const session = backend!.createSession(problem, W0);
  *   session.step(null, false);
  */
+import { MAX_THREADS } from '../core/config.js';
 import { OPTIMIZERS, type FloatArray } from '../core/optimizers.js';
 import type { Backend, Problem, Session, StepStats } from './backend.js';
 import { loadSpawner, type Spawner } from './pool.js';
 import { CMD_EVALUATE, CMD_STEP, FAILED_OFFSET, KERNEL_HIDDEN_LAYERS, KERNEL_OPTIMIZERS, MAX_PAGES, instantiate, loadKernels, type KernelExports, type Kernels } from './wasm-module.js';
 
-/** Most threads a session starts, whatever is asked. */
-export const MAX_THREADS = 64;
+/** Most threads a session starts, whatever is asked (the config refuses more). */
+export { MAX_THREADS };
 /**
  * Below this many multiply-adds per step and thread (n²m per instance one-hot, 3Bnm batched),
  * waking workers costs more than it saves (measured with bench/kernels.mjs: a step this size
@@ -61,7 +62,7 @@ class WasmSession implements Session {
   private readonly ctl: number;
   private readonly size: number;
   private readonly slots: number;
-  private readonly threads: number;
+  readonly threads: number;
   private readonly workers: WorkerHandle[] = [];
   private poolReady: boolean;
   private buffer: ArrayBufferLike | undefined;
