@@ -209,6 +209,39 @@ describe('nothing accepted silently that does nothing', () => {
   });
 });
 
+describe('memory is bounded, and refused with the real figure', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['train', '--n', '12000', '--m', '12000'], /needs \d+\.\d GiB on the wasm backend \(over the 4 GiB of a wasm memory\) and \d+\.\d GiB on the reference backend \(over the 4096 MiB of --memory-limit/],
+    [['train', '--n', '100000', '--m', '100000', '--memory-limit', '1e9'], /1 × 100000 × 100000 needs .* on the reference backend \(over the 4294967295 values one array can hold\)/],
+    [['train', '--n', '4096', '--m', '100000', '--instances', '16'], /needs about \d+ MiB, over the 4096 MiB limit/],
+    [['sparsify', '--m', '1e10'], /invalid m \(--m\): is more weights than one array can hold/],
+    [['sparsify', '--m', '2e9'], /invalid m \(--m\): needs about 76294 MiB \(40 bytes per weight\), over the 4096 MiB limit/],
+    [['sparsify', '--lambda', '1e-300'], /invalid lambda \(--lambda\): would need up to 4\.0e\+301 Euler steps .*use λ >= 4\.0e-9 or set --max-steps/],
+    [['sparsify', '--lambda', '1e-9', '--record-every', '1', '--max-steps', '1e9'], /invalid record\.every \(--record-every\): would record up to 1\.0e\+9 points/],
+    [['sparsify', '--max-steps', '1e12'], /invalid maxSteps \(--max-steps\): must be at most 1e\+10/],
+    [['sparsify', '--lambda', '1e-8', '--points-per-decade', '1e9'], /invalid record\.pointsPerDecade \(--points-per-decade\): would record more than 1e\+7 points/],
+  ];
+  for (const [args, message] of cases) {
+    it(`${args.join(' ')}`, async () => {
+      const out = fresh();
+      await expectOneLineFault([...args, '--quiet', '--out', out].filter((a) => args[0] === 'train' || a !== '--quiet'), message);
+      expect(readdirSync(root).filter((n) => n.startsWith(out.split('/').pop()!))).toEqual([]);
+    });
+  }
+
+  it('sparsify --record-every 1 streams its points: a long trajectory is written whole', async () => {
+    const out = fresh();
+    const r = await runCapture(['sparsify', '--m', '1000', '--lambda', '1e-4', '--record-every', '1', '--out', out]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const lines = readFileSync(join(out, 'trajectory.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(summary.points);
+    expect(summary.points).toBe(summary.steps + 1); // every step 0 … steps
+    expect(JSON.parse(lines[lines.length - 1])).toEqual(summary.final);
+    expect(readFileSync(join(out, 'trajectory.csv'), 'utf8').trim().split('\n')).toHaveLength(summary.points + 1);
+  });
+});
+
 function patchJson(dir: string, file: string, patch: Record<string, unknown>): void {
   const v = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   writeFileSync(join(dir, file), JSON.stringify({ ...v, ...patch }));

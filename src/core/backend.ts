@@ -98,4 +98,10 @@ export interface Backend {
   /** Whether this backend can train `problem` (e.g. hidden noise needs the reference). */
   supports(problem: Problem, withNoise: boolean): boolean;
   createSession(problem: Problem, W0: FloatArray, decoder0?: FloatArray): Session;
+  /**
+   * What a session for `problem` would hold (weights, optimizer state, every scratch buffer,
+   * per thread where threads have their own), in bytes, and `fits`: null when this backend
+   * can hold it, else why not (e.g. "over the 4 GiB of a wasm memory").
+   */
+  memory?(problem: Problem): { bytes: number; fits: string | null };
 }

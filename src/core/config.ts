@@ -153,9 +153,12 @@ export const FIELD_FLAGS: Record<ConfigKey, string> = Object.fromEntries(CONFIG_
 const schema = z.strictObject(Object.fromEntries(CONFIG_KEYS.map((k) => [k, CONFIG_FIELDS[k].schema])) as { [K in ConfigKey]: z.ZodType<TrainConfig[K]> });
 
 /**
- * Bytes of training state: float32 weights, initial weights, gradient and optimizer state
- * (twice when untied), the Gram scratch of one-hot data, and for batches the float32 batch
- * [I, B, n] plus float64 scratch for one instance's rows (Z, H, Q [B, m], O, G [B, n]).
+ * A quick estimate of training state, checked here before anything runs: float32 weights,
+ * initial weights, gradient and optimizer state (twice when untied), the Gram scratch of
+ * one-hot data, and for batches the float32 batch [I, B, n] plus float64 scratch for one
+ * instance's rows (Z, H, Q [B, m], O, G [B, n]). The backend chosen for the run reports its
+ * real footprint, scratch per thread included, and src/kernels/select.ts checks that against
+ * the same limit and the machine's memory.
  */
 export function estimateMemoryBytes(c: Pick<TrainConfig, 'nFeatures' | 'nHidden' | 'nInstances' | 'optimizer'> & Partial<Pick<TrainConfig, 'data' | 'batch' | 'untied'>>): number {
   const slots = c.optimizer === 'adam' || c.optimizer === 'adamw' ? 2 : 0;

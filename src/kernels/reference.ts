@@ -178,4 +178,18 @@ export const referenceBackend: Backend = {
   // every problem of the model (src/core/model.ts), with any optimizer of the registry
   supports: (problem) => Object.hasOwn(OPTIMIZERS, problem.optimizer),
   createSession: (problem, W0, decoder0) => new ReferenceSession(problem, W0, decoder0),
+  memory: (p) => {
+    // float64 throughout: W and its optimizer state (twice when untied), D and Dclean (one instance), G and M or the batch rows
+    const size = p.nFeatures * p.nHidden;
+    const slots = OPTIMIZERS[p.optimizer]?.stateSlots ?? 2;
+    const perWeight = (1 + slots) * (p.untied ? 2 : 1);
+    const gram = p.data === 'onehot' ? 2 * p.nFeatures * p.nFeatures : 0;
+    const batch = p.data === 'batch' ? p.batchSize * (3 * p.nHidden + 2 * p.nFeatures) : 0; // one instance's rows: Z, H, Q, O, G
+    const bytes = 8 * (p.nInstances * size * perWeight + size * (p.untied ? 3 : 2) + gram + batch);
+    const largest = Math.max(p.nInstances * size, p.data === 'onehot' ? p.nFeatures * p.nFeatures : 0);
+    return { bytes, fits: largest > MAX_ARRAY_LENGTH ? `over the ${MAX_ARRAY_LENGTH} values one array can hold` : null };
+  },
 };
+
+/** Longest typed array V8 allocates. */
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;

@@ -82,7 +82,7 @@ class WasmSession implements Session {
     W0: FloatArray,
     decoder0?: FloatArray,
   ) {
-    const wanted = chooseThreads(p, spawner?.cores ?? 1);
+    const wanted = fitThreads(kernels, p, chooseThreads(p, spawner?.cores ?? 1));
     const threaded = wanted > 1 && kernels.shared !== null && spawner !== null;
     this.threads = threaded ? wanted : 1;
     const module = threaded ? kernels.shared! : kernels.single;
@@ -246,6 +246,31 @@ class WasmSession implements Session {
   }
 }
 
+/** Bytes of one wasm memory: 65536 pages of 64 KiB. */
+export const WASM_MEMORY_BYTES = MAX_PAGES * 65536;
+
+/**
+ * Bytes the kernels' layout needs for `p` on `threads` threads (each thread has its own
+ * scratch slot): `configure` on a throwaway one-page memory, the same call a session makes.
+ */
+export function layoutBytes(kernels: Kernels, p: Problem, threads: number): number {
+  const id = KERNEL_OPTIMIZERS[p.optimizer];
+  if (id === undefined) return Infinity;
+  const k = instantiate(kernels.single, new WebAssembly.Memory({ initial: 1, maximum: 1 }));
+  const slots = OPTIMIZERS[p.optimizer].stateSlots;
+  if (p.data !== 'batch') return k.configure(k.heapBase(), p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, slots, threads);
+  const hidden = KERNEL_HIDDEN_LAYERS[p.hidden];
+  if (hidden === undefined) return Infinity;
+  return k.configureBatch(k.heapBase(), p.nInstances, p.nFeatures, p.nHidden, p.batchSize, hidden, p.untied ? 1 : 0, p.benefit ? 1 : 0, p.interference ? 1 : 0, id, slots, threads);
+}
+
+/** The most threads ≤ `wanted` whose scratch still fits one wasm memory (1 when none does). */
+function fitThreads(kernels: Kernels, p: Problem, wanted: number): number {
+  let t = wanted;
+  while (t > 1 && layoutBytes(kernels, p, t) > WASM_MEMORY_BYTES) t--;
+  return t;
+}
+
 /** The wasm backend, or null where WebAssembly SIMD is unavailable. */
 export async function createWasmBackend(): Promise<Backend | null> {
   const kernels = await loadKernels();
@@ -255,6 +280,11 @@ export async function createWasmBackend(): Promise<Backend | null> {
     name: 'wasm',
     supports: (problem, withNoise) => Object.hasOwn(KERNEL_OPTIMIZERS, problem.optimizer) && (problem.data === 'batch' ? batchSupported(problem) : oneHotSupported(problem, withNoise)),
     createSession: (problem, W0, decoder0) => new WasmSession(kernels, spawner, problem, W0, decoder0),
+    memory: (problem) => {
+      const threads = spawner && kernels.shared ? fitThreads(kernels, problem, chooseThreads(problem, spawner.cores)) : 1;
+      const bytes = layoutBytes(kernels, problem, threads);
+      return { bytes, fits: bytes > WASM_MEMORY_BYTES ? `over the ${WASM_MEMORY_BYTES / 2 ** 30} GiB of a wasm memory` : null };
+    },
   };
 }
 
