@@ -123,6 +123,6 @@ describe('bad input for the new options: one clear line, non-zero exit', () => {
   it('p that is not a number: the line from commander naming the flag (and its usual hint)', async () => {
     const r = await runCapture(['train', ...small, '--data', 'bernoulli', '--p', 'half', '--out', join(dir, 'never')]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr.split('\n')[0]).toMatch(/option '--p <x>' argument 'half' is invalid\. expected a number, got "half"/);
+    expect(r.stderr.split('\n')[0]).toMatch(/option '--p <x>' argument 'half' is invalid\. expected a decimal number, got "half"/);
   });
 });
