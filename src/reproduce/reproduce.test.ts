@@ -107,6 +107,16 @@ describe('reproduce --scale test', () => {
     // a third call trains nothing; --fresh retrains everything
     const third = await reproduce({ out, scale: 'test', only: ['B'], workers: 0, png: false });
     expect(third.provenance.runs.every((r) => r.cached)).toBe(true);
+
+    // damaged cached runs (invalid config.json, W.npy a directory) are retrained, not a stack trace
+    const [hurtConfig, hurtWeights] = third.provenance.runs.map((r) => join(out, 'runs', r.key));
+    writeFileSync(join(hurtConfig, 'config.json'), '{"config": ');
+    rmSync(join(hurtWeights, 'W.npy'));
+    mkdirSync(join(hurtWeights, 'W.npy'));
+    const repaired = await reproduce({ out, scale: 'test', only: ['B'], workers: 0, png: false });
+    expect(repaired.provenance.runs.filter((r) => !r.cached).map((r) => join(out, 'runs', r.key)).sort()).toEqual([hurtConfig, hurtWeights].sort());
+    expect(JSON.parse(readFileSync(join(hurtConfig, 'config.json'), 'utf8')).config.nFeatures).toBeGreaterThan(0);
+    expect(statSync(join(hurtWeights, 'W.npy')).isFile()).toBe(true);
     const fresh = await reproduce({ out, scale: 'test', only: ['B'], workers: 0, png: false, fresh: true });
     expect(fresh.provenance.runs.every((r) => !r.cached)).toBe(true);
   });
