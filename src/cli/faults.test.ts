@@ -211,7 +211,7 @@ describe('nothing accepted silently that does nothing', () => {
 
 describe('memory is bounded, and refused with the real figure', () => {
   const cases: Array<[string[], RegExp]> = [
-    [['train', '--n', '12000', '--m', '12000'], /needs \d+\.\d GiB on the wasm backend \(over the 4 GiB of a wasm memory\) and \d+\.\d GiB on the reference backend \(over the 4096 MiB of --memory-limit/],
+    [['train', '--n', '12000', '--m', '12000'], /\d+\.\d GiB on the wasm backend \(over the 4 GiB of a wasm memory\) and \d+\.\d GiB on the reference backend \(over the 4096 MiB of --memory-limit/],
     [['train', '--n', '100000', '--m', '100000', '--memory-limit', '1e9'], /1 × 100000 × 100000 needs .* on the reference backend \(over the 4294967295 values one array can hold\)/],
     [['train', '--n', '4096', '--m', '100000', '--instances', '16'], /needs about \d+ MiB, over the 4096 MiB limit/],
     [['sparsify', '--m', '1e10'], /invalid m \(--m\): is more weights than one array can hold/],

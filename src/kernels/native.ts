@@ -86,6 +86,10 @@ class NativeSession implements Session {
   stepCount = 0;
   /** Threads the session's steps use. */
   readonly threadsInUse: number;
+  /** The same, as the Session contract names it (recorded in summary.json). */
+  get threads(): number {
+    return this.threadsInUse;
+  }
   private readonly W: Float32Array;
   private readonly stats: StepStats;
   private handle: object | null;
@@ -174,5 +178,27 @@ export async function createNativeBackend(options: { kernels?: string } = {}): P
     supports: (problem, withNoise) =>
       !withNoise && problem.benefit && problem.data === 'onehot' && problem.hidden === 'linear' && !problem.untied && Object.hasOwn(NATIVE_OPTIMIZERS, problem.optimizer),
     createSession: (problem, W0) => new NativeSession(addon, kernels, cores, problem, W0),
+    memory: (problem) => nativeMemory(problem, Math.min(chooseThreads(problem, cores), MAX_THREADS)),
   };
+}
+
+/** Longest typed array V8 allocates (W and the optimizer state are JS arrays the addon writes into). */
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
+/** Widest product panel of any kernel set (AVX-512: 4 vectors of 16): an upper bound for its scratch. */
+const MAX_PANEL = 64;
+
+/**
+ * Bytes of a native session, counted from native/src/session.c `session_create`: float32 W
+ * and optimizer state (JS), per-row stats (5 doubles per feature), and per thread a packed W
+ * [nP, m], G [nP, nP], coefficient indices and values [n, n], two [n] arrays and two
+ * product panels [n, panel], with nP = n rounded up to 32.
+ */
+export function nativeMemory(p: Problem, threads: number): { bytes: number; fits: string | null } {
+  const size = p.nInstances * p.nFeatures * p.nHidden;
+  const n = p.nFeatures;
+  const nP = (n + 31) & ~31;
+  const slots = OPTIMIZERS[p.optimizer]?.stateSlots ?? 2;
+  const perThread = 4 * (nP * p.nHidden + nP * nP + 2 * n * n + 2 * n + 2 * n * MAX_PANEL);
+  const bytes = 4 * size * (1 + slots) + 40 * p.nInstances * n + threads * perThread;
+  return { bytes, fits: size > MAX_ARRAY_LENGTH ? `over the ${MAX_ARRAY_LENGTH} values one array can hold` : null };
 }
