@@ -182,23 +182,25 @@ export async function createNativeBackend(options: { kernels?: string } = {}): P
   };
 }
 
-/** Longest typed array V8 allocates (W and the optimizer state are JS arrays the addon writes into). */
+/** Longest typed array V8 allocates (W is a JS array the addon writes into). */
 const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
 /** Widest product panel of any kernel set (AVX-512: 4 vectors of 16): an upper bound for its scratch. */
 const MAX_PANEL = 64;
 
 /**
  * Bytes of a native session, counted from native/src/session.c `session_create`: float32 W
- * and optimizer state (JS), per-row stats (5 doubles per feature), and per thread a packed W
- * [nP, m], G [nP, nP], coefficient indices and values [n, n], two [n] arrays and two
- * product panels [n, panel], with nP = n rounded up to 32.
+ * (JS), the optimizer state in the addon (per slot [instances][n][m rounded up to a panel]),
+ * per-row stats (5 doubles per feature), and per thread a packed W [nP, m], G [nP, nP],
+ * coefficient indices and values [n, n], two [n] arrays and two product panels [n, panel],
+ * with nP = n rounded up to 32. Panels are taken at their widest (64), so this is an upper bound.
  */
 export function nativeMemory(p: Problem, threads: number): { bytes: number; fits: string | null } {
   const size = p.nInstances * p.nFeatures * p.nHidden;
   const n = p.nFeatures;
   const nP = (n + 31) & ~31;
+  const mPanels = Math.ceil(p.nHidden / MAX_PANEL) * MAX_PANEL;
   const slots = OPTIMIZERS[p.optimizer]?.stateSlots ?? 2;
   const perThread = 4 * (nP * p.nHidden + nP * nP + 2 * n * n + 2 * n + 2 * n * MAX_PANEL);
-  const bytes = 4 * size * (1 + slots) + 40 * p.nInstances * n + threads * perThread;
+  const bytes = 4 * size + 4 * slots * p.nInstances * n * mPanels + 40 * p.nInstances * n + threads * perThread;
   return { bytes, fits: size > MAX_ARRAY_LENGTH ? `over the ${MAX_ARRAY_LENGTH} values one array can hold` : null };
 }
