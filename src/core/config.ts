@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { MAX_THREADS } from './limits.js';
 import { DATA_KINDS, MAGNITUDES } from './data.js';
 import { HIDDEN_LAYERS } from './model.js';
 import { NOISE_NAMES } from './noise.js';
@@ -22,8 +23,7 @@ export type BackendChoice = (typeof BACKEND_NAMES)[number];
 /** Training state above this estimate is refused (MiB); raise `memoryLimitMiB` deliberately. */
 export const DEFAULT_MEMORY_LIMIT_MIB = 4096;
 
-/** Most worker threads a session may be asked for (more only adds scratch and contention). */
-export const MAX_THREADS = 64;
+export { MAX_THREADS };
 
 /** How a field is parsed on the command line and in the URL. */
 export type FieldKind = 'int' | 'number' | 'choice' | 'boolean' | 'string';

@@ -13,7 +13,7 @@
  *   const session = backend!.createSession(problem, W0);
  *   session.step(null, false);
  */
-import { MAX_THREADS } from '../core/config.js';
+import { MAX_THREADS } from '../core/limits.js';
 import { OPTIMIZERS, type FloatArray } from '../core/optimizers.js';
 import type { Backend, Problem, Session, StepStats } from './backend.js';
 import { loadSpawner, type Spawner } from './pool.js';
