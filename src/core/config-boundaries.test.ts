@@ -35,7 +35,7 @@ const EDGES: Array<[Field, string, unknown[], Array<[unknown, RegExp]>, Record<s
   ['noiseStd', '--noise-std', [0, 0.5], [[-1e-9, /finite number >= 0/], [Infinity, /finite number >= 0/]]],
   ['snapshotEvery', '--snapshot-every', [1], [[0, /integer >= 1/], [1.5, /integer >= 1/]]],
   ['backend', '--backend', ['auto', 'reference', 'wasm', 'native'], [['gpu', /one of auto, reference, wasm, native/]]],
-  ['threads', '--threads', [0, 1, 64], [[-1, /integer >= 0 \(0 = automatic\)/], [1.5, /integer >= 0/]]],
+  ['threads', '--threads', [0, 1, 64], [[-1, /integer in \[0, 64\] \(0 = automatic\)/], [1.5, /integer in \[0, 64\]/], [65, /integer in \[0, 64\]/]]],
   ['weightDecay', '--weight-decay', [0, 0.5], [[-0.01, /finite number >= 0/], [Infinity, /finite number >= 0/]]],
   ['beta1', '--beta1', [0, 0.999999], [[1, /in \[0, 1\)/], [-1e-9, /in \[0, 1\)/], [-Infinity, /in \[0, 1\)/]]],
   ['beta2', '--beta2', [0, 0.999999], [[1, /in \[0, 1\)/], [-1e-9, /in \[0, 1\)/]]],
