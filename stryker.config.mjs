@@ -42,6 +42,7 @@ export default {
     'src/core/config.ts',
     // analysis, theory, sparsification
     'src/analysis/neurons.ts',
+    'src/analysis/criterion.ts',
     'src/analysis/correlation.ts',
     'src/analysis/theory.ts',
     'src/analysis/sparsify.ts',
