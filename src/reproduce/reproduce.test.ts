@@ -54,6 +54,7 @@ describe('reproduce --scale test', () => {
     expect(html.indexOf('<h1>Beyond the paper</h1>')).toBeGreaterThan(html.indexOf('id="exp-F"'));
     for (const e of beyond) {
       expect(e.answer, e.id).toMatch(/\d/);
+      expect(e.answer, `${e.id}: a number with its uncertainty`).toMatch(/\d \[[^\]]+, [^\]]+\]|\d ± \d|95 % CI \d/);
       expect(html.indexOf(`id="answer-${e.id}"`)).toBeGreaterThan(html.indexOf('<h1>Beyond the paper</h1>'));
     }
     const passFail = html.match(/<td class="(pass|fail)">(PASS|FAIL)<\/td>/g) ?? [];

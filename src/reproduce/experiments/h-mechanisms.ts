@@ -93,7 +93,7 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
   const l1Rows: MeasuredRow[] = [];
   const table: TableRow[] = [];
   const mTime = p.ms.includes(2 * p.n) ? 2 * p.n : p.ms[Math.min(1, p.ms.length - 1)];
-  const summaries = new Map<string, { fit: ReturnType<typeof fitLogLog>; means: number[]; fourth: [number, number] }>();
+  const summaries = new Map<string, { fit: ReturnType<typeof fitLogLog>; means: number[]; halfWidths: number[]; fourth: [number, number] }>();
   for (const mech of MECHANISMS) {
     const points = p.ms.map((m) => {
       const run = load(runFor(p, mech, m));
@@ -108,8 +108,9 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
       }
       return summarize(m, counts);
     });
-    for (const q of points) {
-      const h = q.counts.length > 1 ? (studentTQuantile(0.975, q.counts.length - 1) * sampleStd(q.counts)) / Math.sqrt(q.counts.length) : NaN;
+    const halfWidths = points.map((q) => (q.counts.length > 1 ? (studentTQuantile(0.975, q.counts.length - 1) * sampleStd(q.counts)) / Math.sqrt(q.counts.length) : NaN));
+    for (const [k, q] of points.entries()) {
+      const h = halfWidths[k];
       countRows.push({ series: mech.label, kind: 'measured', x: q.m, value: q.mean, lo: Math.max(q.mean - h, 0), hi: q.mean + h });
     }
     const fit = fitLogLog(points);
@@ -118,7 +119,7 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
     const last = timeRun.snapshots[timeRun.snapshots.length - 1];
     // scale-free sparsity: fourth / (‖W_i‖²)² per instance (1 one-hot, ≈ 3/m dense), since without L1 the encodings need not keep unit length
     const scaleFree = (s: typeof last) => mean(s.fourth.map((f, i) => f / Math.max(s.normSq[i] ** 2, 1e-30)));
-    summaries.set(mech.key, { fit, means: points.map((q) => q.mean), fourth: [scaleFree(first), scaleFree(last)] });
+    summaries.set(mech.key, { fit, means: points.map((q) => q.mean), halfWidths, fourth: [scaleFree(first), scaleFree(last)] });
     table.push({
       quantity: `${mech.label}: polysemantic neurons for m = ${p.ms.join(', ')} (share rule)`,
       measured: points.map((q) => fmt(q.mean)).join(', '),
@@ -146,6 +147,11 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
     return `${mech.label}: scale-free fourth norm Σ_k W_ik⁴/‖W_i‖⁴ ${fmt(s.fourth[0], 2)} → ${fmt(s.fourth[1], 2)}${sparsifies(mech.key) ? ' (sparse)' : ' (not sparse)'}`;
   };
   const others = MECHANISMS.filter((x) => x.key !== 'l1');
+  const withCI = (key: string) => {
+    const s = summaries.get(key)!;
+    return s.means.map((v, k) => (Number.isFinite(s.halfWidths[k]) ? `${fmt(v)} ± ${fmt(s.halfWidths[k])}` : fmt(v))).join(', ');
+  };
+  const l1Fit = summaries.get('l1')!.fit;
   const sparse = others.filter((x) => sparsifies(x.key));
   const answer =
     `At m = ${mTime}: ${MECHANISMS.map(desc).join('; ')}. ` +
@@ -160,8 +166,8 @@ function analyzeH(p: MechanismParams, load: LoadRun): ExperimentAnalysis {
         return f ? `${x.label}: ${f.slopeCI[0] <= -1 && f.slopeCI[1] >= -1 ? 'consistent with −1' : 'not −1'}` : `${x.label}: no fit`;
       })
       .join('; ') +
-    `. L1 gives ${summaries.get('l1')!.means.map((v) => fmt(v)).join(', ')} polysemantic neurons for m = ${p.ms.join(', ')} against n²/4m = ${p.ms.map((m) => fmt(nSquaredOver4m(p.n, m))).join(', ')}; ` +
-    others.map((x) => `${x.label} ${summaries.get(x.key)!.means.map((v) => fmt(v)).join(', ')}`).join('; ') +
+    `. L1 gives ${withCI('l1')} polysemantic neurons (mean ± 95 % CI half-width over instances; log-log slope ${l1Fit ? formatCI(l1Fit.slope, l1Fit.slopeCI) : 'no fit'}) for m = ${p.ms.join(', ')} against n²/4m = ${p.ms.map((m) => fmt(nSquaredOver4m(p.n, m))).join(', ')}; ` +
+    others.map((x) => `${x.label} ${withCI(x.key)}`).join('; ') +
     `. Where an encoding stays dense there is no winner, so nothing to share by accident. ` +
     (sparse.some((x) => summaries.get(x.key)!.means.every((v) => v < 0.25))
       ? `And sparsifying is not enough: ${sparse.filter((x) => summaries.get(x.key)!.means.every((v) => v < 0.25)).map((x) => x.label).join(' and ')} makes encodings sparse yet leaves (almost) no polysemantic neuron at any m, so the count is not ∝ n²/m; ` +
