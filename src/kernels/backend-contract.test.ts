@@ -13,6 +13,7 @@ import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../core
 import { problemOf } from '../core/train.js';
 import type { Backend, BackendName, Problem, Session } from './backend.js';
 import { BACKENDS, selectBackend } from './select.js';
+import { uniform } from '../test-support/uniform.js';
 
 /** What each backend promises beyond the interface. */
 const PROMISES: Record<BackendName, { threadsBitIdentical: boolean }> = {
@@ -192,18 +193,6 @@ describe.each(BUILT)('backend contract: %s', (name) => {
 // one that supports it must honour the whole contract. Golden losses: src/core/model.ts.
 
 const AVAILABLE = Object.fromEntries(await Promise.all((Object.keys(BACKENDS) as BackendName[]).map(async (name) => [name, await BACKENDS[name]()] as const))) as Record<BackendName, Backend | null>;
-
-/** Deterministic uniform [0, 1) stream (mulberry32). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BATCH_PROBLEM: Problem = {
   nInstances: 2,

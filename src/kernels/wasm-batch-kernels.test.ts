@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GRAM } from './wasm-layout.generated.js';
 import { CMD_EVALUATE, CMD_GRADIENT, CMD_STEP, KERNEL_HIDDEN_LAYERS, KERNEL_OPTIMIZERS, LAYERNORM_EPS, MAX_PAGES, instantiate, loadKernels } from './wasm-module.js';
+import { uniform } from '../test-support/uniform.js';
 
 type Hidden = 'linear' | 'relu' | 'layernorm';
 interface Case {
@@ -18,18 +19,6 @@ interface Case {
   lambda: number;
   benefit?: boolean;
   interference?: boolean;
-}
-
-/** Deterministic uniform [0, 1) stream (mulberry32). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** SCIENCE.md §8 in float64, written out: returns the loss and ∇W (and ∇Wdec when untied). */

@@ -10,6 +10,7 @@ import type { Backend, Problem, Session } from './backend.js';
 import { referenceBackend } from './reference.js';
 import { selectBackend } from './select.js';
 import { createWasmBackend } from './wasm.js';
+import { uniform } from '../test-support/uniform.js';
 
 let wasm: Backend;
 const sessions: Session[] = [];
@@ -18,18 +19,6 @@ beforeAll(async () => {
   expect(wasm).not.toBeNull();
 });
 afterAll(() => sessions.forEach((s) => s.dispose()));
-
-/** Deterministic uniform [0, 1) stream (mulberry32). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Shape {
   instances: number;
