@@ -10,7 +10,7 @@
 // "floor" = Gram + product: what a step would cost if everything else were free. Timings are
 // best of several repetitions; the machine is shared, so compare within one run.
 import { createWasmBackend } from '../dist/kernels/wasm.js';
-import { HYPER_OFFSET, instantiate, loadKernels } from '../dist/kernels/wasm-module.js';
+import { CMD_STEP, HYPER_OFFSET, KERNEL_OPTIMIZERS, instantiate, loadKernels } from '../dist/kernels/wasm-module.js';
 import { benchProblem, randomWeights } from './problem.mjs';
 
 const args = process.argv.slice(2);
@@ -54,7 +54,7 @@ const [Wp, G, D, P, stats, lists, counts, diag, Mi, dense, acc] = [n4 * m4, n4 *
 memory.grow(Math.ceil(next / 65536) - memory.buffer.byteLength / 65536 + 1);
 k.configure(ctl, 1, n, m, 1, 3, 2, 1);
 k.setHyper(ctl, hyper.lr, hyper.lambda, hyper.weightDecay, hyper.beta1, hyper.beta2, hyper.eps);
-k.setCommand(ctl, 1, 1, 0, hyper.lr / (1 - hyper.beta1 ** 50), Math.sqrt(1 - hyper.beta2 ** 50));
+k.setCommand(ctl, CMD_STEP, 1, 0, hyper.lr / (1 - hyper.beta1 ** 50), Math.sqrt(1 - hyper.beta2 ** 50));
 
 const phases = ['pack', 'gram', 'coefficients', 'product', 'update'];
 function timeSnapshot(weights) {
@@ -75,7 +75,7 @@ function timeSnapshot(weights) {
         coefficients: () => k.coefficientGroups(G, n, n4, 1, lists, counts, diag, Mi, dense, stats, P, 0, groups),
         product: () => k.productGroups(lists, counts, Mi, dense, w, n, m, m16, D, P, 0, groups),
         update: () => {
-          for (let c = 0; c < m16; c += 16) k.updatePanel(3, ctl + HYPER_OFFSET, w, m, c, D + 4 * c, 4 * m16, s1 + 4 * c * n, s2 + 4 * c * n, 0, n, acc, stats);
+          for (let c = 0; c < m16; c += 16) k.updatePanel(KERNEL_OPTIMIZERS.adamw, ctl + HYPER_OFFSET, w, m, c, D + 4 * c, 4 * m16, s1 + 4 * c * n, s2 + 4 * c * n, 0, n, acc, stats);
         },
       };
       for (const p of phases) {

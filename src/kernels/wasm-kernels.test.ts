@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers.js';
 import { createStreams, type RandomStream } from '../core/rng.js';
 import { addL1Subgradient, coefficients, gram, matmul } from '../core/model.js';
-import { DENSE_SHARE, HYPER_OFFSET, KERNEL_OPTIMIZERS, ROW_STATS, loadKernels, instantiate, type KernelExports } from './wasm-module.js';
+import { CMD_STEP, DENSE_SHARE, HYPER_OFFSET, KERNEL_OPTIMIZERS, ROW_STATS, loadKernels, instantiate, type KernelExports } from './wasm-module.js';
 
 const SIZES: [number, number][] = [[1, 1], [1, 7], [5, 1], [3, 5], [6, 9], [13, 33], [17, 64], [32, 30]];
 
@@ -253,7 +253,7 @@ describe('wasm optimizer updates', () => {
     const ctl = L.alloc(L.k.controlBytes());
     L.k.configure(ctl, 1, n, m, 1, KERNEL_OPTIMIZERS[name], opt.stateSlots, 1);
     L.k.setHyper(ctl, hyper.lr, hyper.lambda, hyper.weightDecay, hyper.beta1, hyper.beta2, hyper.eps);
-    L.k.setCommand(ctl, 1, 1, 0, hyper.lr / (1 - hyper.beta1 ** t), Math.sqrt(1 - hyper.beta2 ** t));
+    L.k.setCommand(ctl, CMD_STEP, 1, 0, hyper.lr / (1 - hyper.beta1 ** t), Math.sqrt(1 - hyper.beta2 ** t));
     // W row-major, D with rows padded to m16, the state panel by panel [m16/16][n][16]
     const pw = L.alloc(4 * size), pd = L.alloc(4 * n * m16), p1 = L.alloc(4 * n * m16), p2 = L.alloc(4 * n * m16);
     const acc = L.alloc(16 * n), pst = L.alloc(8 * ROW_STATS * n);

@@ -11,6 +11,7 @@ import type { Backend, Session } from './backend.js';
 import { referenceBackend } from './reference.js';
 import { AUTO_ORDER, BACKENDS, selectBackend } from './select.js';
 import { chooseThreads, createWasmBackend } from './wasm.js';
+import { PANEL_BYTES } from './wasm-layout.generated.js';
 
 let wasm: Backend;
 const sessions: Session[] = [];
@@ -145,7 +146,7 @@ describe('wasm threads', () => {
     // test-only corruption: thread 1's panel (control block PANEL_BYTES, assembly/control.ts)
     // now lies far outside the memory, so the worker traps while thread 0 waits at a barrier
     const { memory, ctl } = s as unknown as { memory: WebAssembly.Memory; ctl: number };
-    new Uint32Array(memory.buffer, ctl, 64)[100 >> 2] = 0x7fff0000;
+    new Uint32Array(memory.buffer, ctl, 64)[PANEL_BYTES >> 2] = 0x7fff0000;
     const t0 = Date.now();
     expect(() => s.step(null, false)).toThrow(/step 2 failed on 2 thread\(s\).*another thread of this session failed/);
     expect(Date.now() - t0).toBeLessThan(5000);
