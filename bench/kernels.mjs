@@ -179,7 +179,7 @@ if (!native) console.log(`\nNative backend skipped: ${loaded.reason}`);
 else nativeKernels(loaded.addon, loaded.kernels);
 
 {
-  const python = withTorch ? findTorchPython() : null;
+  const python = withTorch ? findPython('torch') : null;
   if (withTorch && !python) console.log('\nPyTorch skipped: no python3 with torch (apt install python3-torch)');
   paperComparison(python);
 }
@@ -212,22 +212,41 @@ function nativeKernels(addon, best) {
   s.dispose();
   const header = ['kernels', 'FMA peak GFLOP/s', 'Gram ms', 'Gram eff GFLOP/s', '% of peak', 'product ms', 'nonzero M', 'product eff GFLOP/s', '% of peak', 'pack+coef+update ms'];
   const rows = [header];
+  const eff = (2 * n * n * m) / 1e9;
+  let first = null;
   for (const kernels of ['avx512', 'avx2'].filter((k) => addon.kernels(k) !== null)) {
     const peak = fmaPeak(addon, kernels);
     const [pack, gram, coef, product, update, density] = addon.phases(W, n, m, quick ? 10 : 40, kernels);
-    const eff = (2 * n * n * m) / 1e9;
+    first ??= { kernels, gram, product, density };
     rows.push([kernels, fmt(peak / 1e9), fmt(gram * 1e3, 3), fmt(eff / gram), fmt((eff / gram / (peak / 1e9)) * 100, 0) + '%', fmt(product * 1e3, 3), fmt(density * 100, 0) + '%', fmt(eff / product), fmt((eff / product / (peak / 1e9)) * 100, 0) + '%', fmt((pack + coef + update) * 1e3, 3)]);
   }
   const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
   console.log('FMA peak: best of many 20000-round runs of 16 independent register FMA chains (2·lanes·16 flops a round) on one core.');
   console.log('The Gram computes only the upper triangle and the product skips zero coefficients, so effective rates can pass the peak.');
+  if (first) blasComparison(first, eff, m);
 }
 
-function findTorchPython() {
+/**
+ * The same two products by a BLAS (numpy's matmul, OpenBLAS where Debian's alternatives point
+ * to it; bench/blas_kernels.py), one thread, in this run: why the native backend has its own
+ * Gram and product kernels rather than calling sgemm.
+ */
+function blasComparison(ours, eff, m) {
+  const python = findPython('numpy');
+  if (!python) return console.log('BLAS comparison skipped: no python3 with numpy (apt install python3-numpy)');
+  const script = fileURLToPath(new URL('blas_kernels.py', import.meta.url));
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = JSON.parse(execFileSync(python, [script, '--n', `${n}`, '--m', `${m}`, '--calls', quick ? '50' : '200'], { encoding: 'utf8', env }).trim().split('\n').pop());
+  console.log(`BLAS, one thread (${r.blas}): Gram by sgemm ${fmt(r.gram_s * 1e3, 3)} ms (${fmt(eff / r.gram_s)} GFLOP/s), product M W dense ${fmt(r.product_s * 1e3, 3)} ms (${fmt(eff / r.product_s)} GFLOP/s)`);
+  console.log(`  ${ours.kernels} kernels against it: Gram ${fmt(r.gram_s / ours.gram, 2)}× faster, product ${fmt(r.product_s / ours.product, 2)}× faster (at ${fmt(ours.density * 100, 0)} % nonzero coefficients)`);
+}
+
+/** A python3 that imports `module`, or null. */
+function findPython(module) {
   for (const candidate of ['/usr/bin/python3', 'python3']) {
     try {
-      execFileSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' });
+      execFileSync(candidate, ['-c', `import ${module}`], { stdio: 'ignore' });
       return candidate;
     } catch {}
   }
