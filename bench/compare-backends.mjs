@@ -11,10 +11,9 @@
 // already and --compare, none) and the comparison goes to bench/out/compare-backends.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { polysemanticCount } from '../dist/analysis/neurons.js';
 import { expectedPolysemantic } from '../dist/analysis/theory.js';
-import { parseConfig } from '../dist/core/config.js';
 import { initWeights } from '../dist/core/init.js';
+import { paperConfig, polysemanticStats, showStats } from './paper-run.mjs';
 import { decodeNpy, encodeNpy } from '../dist/io/npy.js';
 import { BACKENDS, openTrainer } from '../dist/kernels/select.js';
 
@@ -27,17 +26,12 @@ const only = option('--only', null);
 const out = fileURLToPath(new URL('out/', import.meta.url));
 mkdirSync(out, { recursive: true });
 
-const config = parseConfig({ nFeatures: 256, nHidden: 1024, nInstances: 16, optimizer: 'adamw', lr: 1e-3, lambda: 1e-3, steps, seed, threads, snapshotEvery: 500 });
+const config = paperConfig({ steps, seed, threads });
 const { nInstances: I, nFeatures: n, nHidden: m } = config;
 const W0 = initWeights(config);
 
-function stats(W) {
-  const counts = Array.from({ length: I }, (_, i) => polysemanticCount(W, n, m, i));
-  const mean = counts.reduce((a, b) => a + b, 0) / I;
-  const sd = Math.sqrt(counts.reduce((a, c) => a + (c - mean) ** 2, 0) / (I - 1));
-  return { counts, mean, se: sd / Math.sqrt(I) };
-}
-const show = (s) => `${s.mean.toFixed(2)} ± ${s.se.toFixed(2)}  (per instance: ${s.counts.join(' ')})`;
+const stats = (W) => polysemanticStats(W, config);
+const show = showStats;
 
 console.log(`paper configuration: ${I} × (n=${n}, m=${m}), AdamW lr ${config.lr}, λ=${config.lambda}, ${steps} steps, seed ${seed}, ${threads} threads`);
 const results = {};
