@@ -3,8 +3,12 @@
 # `npm install` by scripts/build-native.mjs with the system compiler; nothing is downloaded.
 # -ffp-contract=off: the compiler never fuses a multiply and an add on its own, so every
 # build computes the same bits (the kernels fuse explicitly where they mean to).
+# source_stamp: the SHA-256 of native/src and this file, passed by scripts/build-native.mjs
+# (-Dsource_stamp=…) and exported by the addon, so the loader can refuse a build older than
+# the sources (scripts/native-stamp.mjs).
 {
   "variables": {
+    "source_stamp%": "none",
     "kernel_cflags": ["-O3", "-std=gnu11", "-fPIC", "-ffp-contract=off", "-fno-math-errno", "-fno-strict-aliasing"]
   },
   "targets": [
@@ -20,7 +24,7 @@
       "cflags": ["<@(kernel_cflags)", "-pthread"],
       "ldflags": ["-pthread"],
       "dependencies": ["kernels_generic"],
-      "defines": ["NAPI_VERSION=8"],
+      "defines": ["NAPI_VERSION=8", "INCIDENTAL_SOURCE_STAMP=<(source_stamp)"],
       "conditions": [
         ["target_arch=='x64'", {
           "dependencies": ["kernels_avx2", "kernels_avx512"],

@@ -2,17 +2,33 @@
 // compiler, against the Node headers installed beside this node; nothing is downloaded. Runs
 // at `npm install` and must never fail it: without a compiler, make, python3 or the headers
 // it says so in one line and exits 0, and `--backend auto` uses the wasm kernels.
+// The addon carries the stamp of the sources it was compiled from (scripts/native-stamp.mjs);
+// with --if-stale (`npm run build`) an addon whose stamp matches native/src is kept, and
+// anything else (sources changed, built by another Node, not built) is rebuilt.
 //
-//   node scripts/build-native.mjs [--dir native]     (INCIDENTAL_SKIP_NATIVE=1 skips it)
+//   node scripts/build-native.mjs [--dir native] [--if-stale]     (INCIDENTAL_SKIP_NATIVE=1 skips it)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceStamp } from './native-stamp.mjs';
 
 const args = process.argv.slice(2);
 const dir = resolve(args.includes('--dir') ? args[args.indexOf('--dir') + 1] : fileURLToPath(new URL('../native', import.meta.url)));
+const ifStale = args.includes('--if-stale');
 const say = (line) => console.log(`build:native: ${line}`);
+const addonPath = join(dir, 'build/Release/incidental_native.node');
+
+/** The stamp compiled into the built addon, or null when there is none that loads in this Node. */
+function builtStamp() {
+  if (!existsSync(addonPath)) return null;
+  try {
+    return createRequire(import.meta.url)(addonPath).sourceStamp ?? null;
+  } catch {
+    return null; // built for another Node (ABI) or damaged: rebuild
+  }
+}
 
 function nodeGyp() {
   // npm sets npm_config_node_gyp to its bundled node-gyp during install scripts
@@ -26,6 +42,8 @@ function nodeGyp() {
 function main() {
   if (process.env.INCIDENTAL_SKIP_NATIVE) return say('skipped (INCIDENTAL_SKIP_NATIVE is set); the wasm kernels will be used');
   if (!existsSync(join(dir, 'binding.gyp'))) return say(`no ${join(dir, 'binding.gyp')}; skipped`);
+  const stamp = sourceStamp(dir);
+  if (ifStale && stamp !== null && builtStamp() === stamp) return say(`up to date (${addonPath}, sources ${stamp.slice(0, 12)})`);
   const gyp = nodeGyp();
   if (!gyp) return say("node-gyp not found (it ships with npm); skipped, the wasm kernels will be used");
   // the headers of the running node (Debian's nodejs: /usr/include/node; official tarballs: <prefix>/include/node)
@@ -34,8 +52,8 @@ function main() {
     return say(`no Node headers under ${nodedir}/include/node (install nodejs' headers, e.g. Debian's libnode-dev); skipped, the wasm kernels will be used`);
   }
   try {
-    execFileSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-    say(`built ${join(dir, 'build/Release/incidental_native.node')}`);
+    execFileSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=error', '--', `-Dsource_stamp=${stamp ?? 'none'}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    say(`built ${addonPath} (sources ${String(stamp).slice(0, 12)})`);
   } catch (error) {
     const output = `${error.stderr ?? ''}${error.stdout ?? ''}`;
     const lines = output.split('\n').map((l) => l.trim());

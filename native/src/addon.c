@@ -1,5 +1,8 @@
 /*
  * Node-API glue of the native backend (src/kernels/native.ts drives it):
+ *   optimizers()      → the names of the optimizers the kernels implement, in id order (kernels.h)
+ *   sourceStamp       the SHA-256 of native/src and binding.gyp this build was compiled from
+ *                     (scripts/native-stamp.mjs; "none" when built without scripts/build-native.mjs)
  *   kernels(wanted?)  → the name of the kernels this CPU runs ("avx512", "avx2", "generic"), or
  *                       null when `wanted` names kernels it cannot run
  *   create(W, loss, forces, [instances, n, m, interference, optimizer, threads, stateSlots], kernels?)
@@ -45,6 +48,20 @@ static int read_string(napi_env env, napi_value v, char *buf, size_t size) {
   if (type != napi_string) return 0;
   size_t len;
   return napi_get_value_string_utf8(env, v, buf, size, &len) == napi_ok ? 0 : -1;
+}
+
+static napi_value js_optimizers(napi_env env, napi_callback_info info) {
+  (void)info;
+#define OPTIMIZER_NAME(id, name) name,
+  static const char *const names[OPT_COUNT] = {OPTIMIZER_LIST(OPTIMIZER_NAME)};
+#undef OPTIMIZER_NAME
+  napi_value out, e;
+  CHECK(napi_create_array_with_length(env, OPT_COUNT, &out));
+  for (uint32_t i = 0; i < OPT_COUNT; i++) {
+    CHECK(napi_create_string_utf8(env, names[i], NAPI_AUTO_LENGTH, &e));
+    CHECK(napi_set_element(env, out, i, e));
+  }
+  return out;
 }
 
 static napi_value js_kernels(napi_env env, napi_callback_info info) {
@@ -96,7 +113,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   }
   problem_t p = {dims[0], dims[1], dims[2], dims[3], dims[4], dims[5]};
   const int slots = dims[6];
-  if (p.instances < 1 || p.n < 1 || p.m < 1 || p.threads < 1 || p.optimizer < OPT_SGD || p.optimizer > OPT_ADAMW || slots < 0 || slots > 2) return fail(env, "create: bad dims");
+  if (p.instances < 1 || p.n < 1 || p.m < 1 || p.threads < 1 || p.optimizer < 0 || p.optimizer >= OPT_COUNT || slots < 0 || slots > 2) return fail(env, "create: bad dims");
   const size_t size = (size_t)p.instances * p.n * p.m;
   void *W, *loss, *forces;
   if (typed(env, argv[0], napi_float32_array, size, 0, &W) || typed(env, argv[1], napi_float64_array, p.instances, 0, &loss) ||
@@ -241,8 +258,19 @@ static napi_value js_products(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* the build passes the stamp as a bare token (-DINCIDENTAL_SOURCE_STAMP=<hex>), made a string here */
+#ifndef INCIDENTAL_SOURCE_STAMP
+#define INCIDENTAL_SOURCE_STAMP none
+#endif
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
 NAPI_MODULE_INIT() {
+  napi_value stamp;
+  if (napi_create_string_utf8(env, STRINGIFY(INCIDENTAL_SOURCE_STAMP), NAPI_AUTO_LENGTH, &stamp) != napi_ok) return NULL;
   const napi_property_descriptor props[] = {
+    {"sourceStamp", NULL, NULL, NULL, NULL, stamp, napi_enumerable, NULL},
+    {"optimizers", NULL, js_optimizers, NULL, NULL, NULL, napi_default, NULL},
     {"kernels", NULL, js_kernels, NULL, NULL, NULL, napi_default, NULL},
     {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
     {"setHyper", NULL, js_set_hyper, NULL, NULL, NULL, napi_default, NULL},

@@ -19,8 +19,15 @@
 /** Fields of a row's statistics (double): smooth loss, benefit force², Σ|w|, nonzeros, interference force². */
 enum { RS_SMOOTH, RS_BENEFIT, RS_ABS, RS_NONZERO, RS_INTER, ROW_STATS };
 
-/** Optimizer ids, as in src/core/optimizers.ts. */
-enum { OPT_SGD = 0, OPT_PROX_SGD = 1, OPT_ADAM = 2, OPT_ADAMW = 3 };
+/**
+ * The optimizers the kernels implement: id (the position in this list) and the name
+ * src/core/optimizers.ts gives it. The addon exports the names in id order (`optimizers()`),
+ * and src/kernels/native.ts builds its name → id map from them: this list is the only one.
+ */
+#define OPTIMIZER_LIST(X) X(OPT_SGD, "sgd") X(OPT_PROX_SGD, "prox-sgd") X(OPT_ADAM, "adam") X(OPT_ADAMW, "adamw")
+#define OPTIMIZER_ID(id, name) id,
+enum { OPTIMIZER_LIST(OPTIMIZER_ID) OPT_COUNT };
+#undef OPTIMIZER_ID
 
 /** One step's float32 hyperparameters, derived from the float64 ones as the wasm kernels do. */
 typedef struct {

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type TrainConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { initWeights } from '../core/init.js';
-import { OPTIMIZER_NAMES } from '../core/optimizers.js';
+import { OPTIMIZER_NAMES, OPTIMIZERS, type OptimizerName } from '../core/optimizers.js';
 import { createTrainer, problemOf } from '../core/train.js';
 import type { Backend, Session } from './backend.js';
-import { createNativeBackend, loadNative, type Addon } from './native.js';
+import { createNativeBackend, loadNative, nativeOptimizers, type Addon } from './native.js';
 import { referenceBackend } from './reference.js';
 import { coefficients, gram, matmul } from '../core/model.js';
 import { AUTO_ORDER, selectBackend } from './select.js';
@@ -259,6 +259,21 @@ describeBuilt('native session contract', () => {
     s.dispose();
     expect(() => s.step(null, false)).toThrow(/dispose/);
     s.dispose();
+  });
+
+  it('reports its optimizers by name, each one src/core/optimizers.ts knows, and the backend maps them to the ids the C side dispatches on', () => {
+    const names = addon.optimizers();
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(OPTIMIZERS).toHaveProperty([name]);
+    const ids = nativeOptimizers(addon);
+    expect(Object.keys(ids).sort()).toEqual([...names].sort());
+    names.forEach((name, id) => expect(ids[name as OptimizerName]).toBe(id));
+    expect('optimizers' in LOADED && LOADED.optimizers).toEqual(ids);
+    // every optimizer is offered; that each id runs the named optimizer in C is what the
+    // training-loop tests above check, step by step, against the float64 reference
+    for (const name of OPTIMIZER_NAMES) expect(native.supports(problemOf(parseConfig({ nFeatures: 4, nHidden: 8, optimizer: name })), false)).toBe(names.includes(name));
+    expect(() => addon.create(new Float32Array(4), new Float64Array(1), new Float64Array(3), [1, 2, 2, 1, names.length, 1, 2])).toThrow(/bad dims/);
   });
 
   it('names the kernel builds this CPU runs and refuses unknown ones', () => {

@@ -22,6 +22,10 @@ import { chooseThreads, MAX_THREADS } from './wasm.js';
 
 /** The addon's exports (native/src/addon.c). */
 export interface Addon {
+  /** SHA-256 of native/src and binding.gyp this build was compiled from ("none" without scripts/build-native.mjs; absent in builds before it). */
+  readonly sourceStamp?: string;
+  /** The optimizers the kernels implement, in id order (native/src/kernels.h OPTIMIZER_LIST). */
+  optimizers(): string[];
   kernels(wanted?: string): string | null;
   /** dims: [instances, n, m, interference, optimizer id, threads, state slots]; the addon keeps the optimizer state. */
   create(W: Float32Array, loss: Float64Array, forces: Float64Array, dims: number[], kernels?: string): object;
@@ -35,8 +39,14 @@ export interface Addon {
   products(W: Float32Array, n: number, m: number, interference: number, G: Float32Array, D: Float32Array, kernels?: string): void;
 }
 
-/** The optimizers the kernels implement, by their id in native/src/kernels.h (enum OPT_*). */
-export const NATIVE_OPTIMIZERS: Partial<Record<OptimizerName, number>> = { sgd: 0, 'prox-sgd': 1, adam: 2, adamw: 3 };
+/** name → id of the optimizers an addon implements (its `optimizers()`, in id order), those src/core/optimizers.ts knows. */
+export function nativeOptimizers(addon: Pick<Addon, 'optimizers'>): Partial<Record<OptimizerName, number>> {
+  const ids: Partial<Record<OptimizerName, number>> = {};
+  addon.optimizers().forEach((name, id) => {
+    if (Object.hasOwn(OPTIMIZERS, name)) ids[name as OptimizerName] = id;
+  });
+  return ids;
+}
 
 const CMD_STEP = 1;
 const CMD_EVALUATE = 2;
@@ -45,35 +55,69 @@ export const KERNELS_ENV = 'INCIDENTAL_NATIVE_KERNELS';
 /** Set to "off" to act as if the addon were not built (tests of the fallback). */
 export const OFF_ENV = 'INCIDENTAL_NATIVE';
 
-/** What loading the addon gave: the addon, or why there is none. */
-export type NativeLoad = { addon: Addon; kernels: string; cores: number } | { addon: null; reason: string };
+/** What loading the addon gave: the addon with its optimizers (name → id), or why there is none. */
+export type NativeLoad =
+  | { addon: Addon; kernels: string; cores: number; optimizers: Partial<Record<OptimizerName, number>> }
+  | { addon: null; reason: string };
+
+/** Why `auto` does not use an addon built from other sources than those present (or from unknown ones). */
+export const STALE_REASON = 'the native addon is older than native/src (built from other sources); run npm run build:native';
+export const UNSTAMPED_REASON = 'the native addon carries no source stamp (built by an older version or by node-gyp directly); run npm run build:native';
+
+/**
+ * Why an addon with `built` (its sourceStamp) must not be used with the sources whose stamp is
+ * `present` (null: no native/src here, nothing to compare), or null when it may.
+ */
+export function stampRefusal(built: string | undefined, present: string | null): string | null {
+  if (present === null) return null;
+  if (built === undefined || built === 'none') return UNSTAMPED_REASON;
+  return built === present ? null : STALE_REASON;
+}
 
 let loading: Promise<NativeLoad> | undefined;
 
-/** Loads native/build/Release/incidental_native.node once per process. */
+/**
+ * Loads native/build/Release/incidental_native.node once per process, if it was built from the
+ * sources in native/ (its source stamp). Only ever one addon per process: dlopen-ing a second
+ * build of incidental_native.node into a process that holds one crashes it (the two share
+ * symbol names), so nothing may require another copy (tests of other builds run in a child).
+ */
 export function loadNative(): Promise<NativeLoad> {
-  loading ??= load();
+  // src/kernels/ and dist/kernels/ are both two levels below the package root (a variable, so
+  // that bundlers do not take it for an asset of the browser build)
+  const up = '../../';
+  loading ??= loadNativeFrom(new URL(up, import.meta.url).href);
   return loading;
 }
 
-async function load(): Promise<NativeLoad> {
+/**
+ * Loads the addon of the package at `root` (a file: URL ending in "/"): its
+ * native/build/Release/incidental_native.node, checked against root's native/src with root's
+ * scripts/native-stamp.mjs. Not cached; tests only (with a root whose .node is a hard link to
+ * this package's, never another build: see loadNative).
+ */
+export async function loadNativeFrom(root: string): Promise<NativeLoad> {
   if (typeof process !== 'object' || process === null || typeof process.versions?.node !== 'string') return { addon: null, reason: 'not running in Node' };
   if (process.env[OFF_ENV] === 'off') return { addon: null, reason: `${OFF_ENV}=off` };
   // variables keep bundlers from resolving node: modules for the browser
   const moduleName = 'node:module';
   const osName = 'node:os';
+  const urlName = 'node:url';
   try {
     const { createRequire } = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:module');
     const os = (await import(/* @vite-ignore */ osName)) as typeof import('node:os');
-    const require = createRequire(import.meta.url);
-    // src/kernels/ and dist/kernels/ are both two levels below the package root
-    const addon = require('../../native/build/Release/incidental_native.node') as Addon;
+    const { fileURLToPath } = (await import(/* @vite-ignore */ urlName)) as typeof import('node:url');
+    const stampScript = new URL('scripts/native-stamp.mjs', root).href;
+    const { sourceStamp } = (await import(/* @vite-ignore */ stampScript)) as { sourceStamp: (dir: string) => string | null };
+    const addon = createRequire(root)(fileURLToPath(new URL('native/build/Release/incidental_native.node', root))) as Addon;
+    const stale = stampRefusal(addon.sourceStamp, sourceStamp(fileURLToPath(new URL('native', root))));
+    if (stale !== null) return { addon: null, reason: stale };
     const wanted = process.env[KERNELS_ENV] || undefined;
     const kernels = addon.kernels(wanted);
     if (kernels === null) return { addon: null, reason: `${KERNELS_ENV}=${wanted} does not run on this CPU` };
     // an x86 CPU without AVX2 + FMA: the portable C kernels call fmaf per element, slower than wasm
     if (kernels === 'generic' && !wanted && process.arch === 'x64') return { addon: null, reason: 'this CPU has no AVX2 with FMA' };
-    return { addon, kernels, cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length };
+    return { addon, kernels, optimizers: nativeOptimizers(addon), cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length };
   } catch (error) {
     const code = (error as { code?: string }).code;
     return { addon: null, reason: code === 'MODULE_NOT_FOUND' ? 'the native addon was not built (no C compiler at install?)' : `the native addon did not load (${(error as Error).message})` };
@@ -96,6 +140,7 @@ class NativeSession implements Session {
 
   constructor(
     private readonly addon: Addon,
+    optimizers: Partial<Record<OptimizerName, number>>,
     kernels: string,
     cores: number,
     private readonly p: Problem,
@@ -106,7 +151,7 @@ class NativeSession implements Session {
     this.threadsInUse = Math.min(chooseThreads(p, cores), MAX_THREADS);
     this.W = new Float32Array(size);
     this.stats = { loss: new Float64Array(p.nInstances), forces: new Float64Array(p.nInstances * 3) };
-    const id = NATIVE_OPTIMIZERS[p.optimizer];
+    const id = optimizers[p.optimizer];
     if (id === undefined) throw new Error(`native backend: no kernel for optimizer "${p.optimizer}" (supports() refuses it)`);
     const dims = [p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.threadsInUse, opt.stateSlots];
     this.handle = addon.create(this.W, this.stats.loss, this.stats.forces, dims, kernels);
@@ -168,7 +213,7 @@ class NativeSession implements Session {
 export async function createNativeBackend(options: { kernels?: string } = {}): Promise<Backend | null> {
   const loaded = await loadNative();
   if (loaded.addon === null) return null;
-  const { addon, cores } = loaded;
+  const { addon, cores, optimizers } = loaded;
   const kernels = options.kernels === undefined ? loaded.kernels : addon.kernels(options.kernels);
   if (kernels === null) return null;
   return {
@@ -176,8 +221,8 @@ export async function createNativeBackend(options: { kernels?: string } = {}): P
     // as wasm: hidden-layer noise, the benefit-off ablation and the general model (batches,
     // other hidden layers, untied weights) stay with the reference (SCIENCE.md §6 E, §8)
     supports: (problem, withNoise) =>
-      !withNoise && problem.benefit && problem.data === 'onehot' && problem.hidden === 'linear' && !problem.untied && Object.hasOwn(NATIVE_OPTIMIZERS, problem.optimizer),
-    createSession: (problem, W0) => new NativeSession(addon, kernels, cores, problem, W0),
+      !withNoise && problem.benefit && problem.data === 'onehot' && problem.hidden === 'linear' && !problem.untied && Object.hasOwn(optimizers, problem.optimizer),
+    createSession: (problem, W0) => new NativeSession(addon, optimizers, kernels, cores, problem, W0),
     memory: (problem) => nativeMemory(problem, Math.min(chooseThreads(problem, cores), MAX_THREADS)),
   };
 }
