@@ -9,7 +9,7 @@ import os from 'node:os';
 import { CommanderError, type Command } from 'commander';
 import { parseOnly, parseScale } from '../reproduce/registry.js';
 import type { ExperimentId, ScaleName } from '../reproduce/types.js';
-import { fmtSeconds } from '../reproduce/report-html.js';
+import { fmtSeconds, setAsideLine } from '../reproduce/report-html.js';
 import { planCost, reproduce, ReproduceInterrupted } from '../reproduce/runner.js';
 import { onInterrupt } from './interrupt.js';
 import { addSchedulerOptions, schedulerFromOptions, workersFromOptions } from './scheduler-options.js';
@@ -51,6 +51,8 @@ export function register(program: Command): void {
           command: ['incidental', ...process.argv.slice(2)].join(' '),
         });
         display?.stop();
+        const { setAside } = result.provenance;
+        if (setAside.length) process.stderr.write(`incidental: ${setAsideLine(setAside, `${String(opts.out)}/runs`)}\n`);
         const checks = result.experiments.flatMap((e) => e.checks);
         for (const c of checks) process.stdout.write(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.measured} (${c.criterion})\n`);
         const trained = result.provenance.runs.filter((r) => !r.cached).length;

@@ -127,8 +127,22 @@ generated ${e(p.startedAt)} by incidental ${e(p.version)} in ${fmtSeconds(p.wall
         `<td class="num">${r.nInstances}</td><td class="num">${r.steps}</td><td class="num">${r.seed}</td><td>${e(r.backend)}</td><td class="num">${fmtSeconds(r.wallTimeSeconds)}</td><td>${r.cached ? 'cached' : 'trained'}</td></tr>`,
     );
   }
-  parts.push(`</tbody></table></section></main></body></html>\n`);
+  parts.push(`</tbody></table>`);
+  if (p.setAside?.length) parts.push(`<p class="small" id="set-aside">${e(setAsideLine(p.setAside, 'runs/'))}</p>`);
+  parts.push(`</section></main></body></html>\n`);
   return parts.join('\n');
+}
+
+/**
+ * One sentence on the runs an earlier version cached under keys without the backend that this
+ * call did not reuse (src/reproduce/backend-keys.ts), e.g. for the report and the CLI.
+ */
+export function setAsideLine(runs: ReadonlyArray<{ key: string; backend: string; now: string }>, where: string): string {
+  const by = (f: 'backend' | 'now') => [...new Set(runs.map((r) => r[f]))].sort().join(', ');
+  return (
+    `${runs.length} cached run${runs.length > 1 ? 's' : ''} from an earlier version (cached without the backend in the key) trained on ${by('backend')}, ` +
+    `not reused because this call trains on ${by('now')}; kept in ${where} (${runs.length > 3 ? 'e.g. ' : ''}${runs.slice(0, 3).map((r) => r.key).join(', ')})`
+  );
 }
 
 export function fmtSeconds(s: number): string {

@@ -9,13 +9,15 @@
 import os from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { estimateWork, jobKey, JobsAborted, makeJob, type Job } from '../jobs/job.js';
+import type { TrainConfig } from '../core/config.js';
+import { estimateWork, jobKey, JobsAborted, type Job } from '../jobs/job.js';
 import { createLocalPool } from '../jobs/local-pool.js';
 import { runDirOf, runJobs, type ActiveRun, type JobsProgress } from '../jobs/run-jobs.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { threadsAvailable } from '../jobs/training-thread.js';
 import { RunStore } from '../store/run-store.js';
 import { VERSION } from '../version.js';
+import { keyRuns, type SetAsideRun } from './backend-keys.js';
 import { loadOutcome, readRunSummary, runDirIsWhole } from './outcome.js';
 import { EXPERIMENTS } from './registry.js';
 import { writeReport } from './report.js';
@@ -82,6 +84,8 @@ export interface Provenance {
   /** where the runs trained, e.g. "local, 2 training threads" or "queue redis://…" */
   scheduler: string;
   runs: RunProvenance[];
+  /** runs cached by an earlier version under a key without the backend, trained on another backend than this call's: kept, not reused */
+  setAside: SetAsideRun[];
 }
 
 export interface ReproduceResult {
@@ -123,23 +127,31 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const threadsPerRun = o.threadsPerRun ?? (parallel > 1 ? 1 : 0);
   const elapsed = () => (performance.now() - started) / 1000;
 
-  // plan: every run of every chosen experiment, as jobs (runJobs deduplicates by key)
-  const jobs: Job[] = [];
-  const labels = new Map<string, { labels: string[]; experiments: ExperimentId[]; spec: RunSpec }>();
+  // plan: every run of every chosen experiment, by the key of its config as written
+  const labels = new Map<string, { config: TrainConfig; labels: string[]; experiments: ExperimentId[]; spec: RunSpec }>();
   for (const id of ids) {
     const exp = EXPERIMENTS[id];
     for (const spec of exp.runs(exp.params[scale])) {
-      const job = makeJob(spec.config, spec.label);
-      jobs.push(job);
-      const have = labels.get(job.key) ?? { labels: [], experiments: [], spec };
+      const key = jobKey(spec.config);
+      const have = labels.get(key) ?? { config: spec.config, labels: [], experiments: [], spec };
       have.labels.push(spec.label);
       if (!have.experiments.includes(id)) have.experiments.push(id);
-      labels.set(job.key, have);
+      labels.set(key, have);
     }
   }
   const runsDir = join(o.out, 'runs');
-  const scheduler = o.scheduler ?? createLocalPool({ workers: parallel > 1 ? parallel : workers > 0 ? 1 : 0, threadsPerRun });
   const store = RunStore.open(reproduceStorePath(o.out));
+  // each run pinned to the backend that trains it, and cached per backend (backend-keys.ts)
+  let keyed: Awaited<ReturnType<typeof keyRuns>>;
+  try {
+    keyed = await keyRuns(store, labels, threadsPerRun);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const keyOf = (configKey: string) => keyed.runs.get(configKey)!.key;
+  const jobs: Job[] = [...labels.entries()].map(([k, r]) => ({ key: keyOf(k), label: r.labels[0], config: keyed.runs.get(k)!.config }));
+  const scheduler = o.scheduler ?? createLocalPool({ workers: parallel > 1 ? parallel : workers > 0 ? 1 : 0, threadsPerRun });
   let phase: ReproduceProgress['phase'] = 'plan';
   let last: JobsProgress | null = null;
   const progress = (p: JobsProgress | null, message = ''): void => {
@@ -164,7 +176,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     });
   } catch (err) {
     if (err instanceof JobsAborted) {
-      const stored = store.storedKeys([...labels.keys()]).size;
+      const stored = store.storedKeys(jobs.map((j) => j.key)).size;
       throw new ReproduceInterrupted(
         `interrupted: ${stored} of ${labels.size} runs are finished and cached in ${o.out}/runs; run the same command again to resume`,
       );
@@ -183,7 +195,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     progress(null, `analysing ${id}`);
     const exp = EXPERIMENTS[id];
     const t0 = performance.now();
-    const load = (spec: RunSpec) => loadOutcome(runDirOf(runsDir, makeJob(spec.config, spec.label).key), spec.label);
+    const load = (spec: RunSpec) => loadOutcome(runDirOf(runsDir, keyed.runs.get(jobKey(spec.config))?.key ?? jobKey(spec.config)), spec.label);
     const analysis = await exp.analyze(exp.params[scale], load, scale);
     experiments.push({
       id,
@@ -198,7 +210,8 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     });
   }
 
-  const runs: RunProvenance[] = [...labels.entries()].map(([key, r]) => {
+  const runs: RunProvenance[] = [...labels.entries()].map(([configKey, r]) => {
+    const key = keyOf(configKey);
     const dir = runDirOf(runsDir, key);
     const s = readRunSummary(dir);
     const c = r.spec.config;
@@ -235,6 +248,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     threadsPerRun,
     scheduler: scheduler.description,
     runs,
+    setAside: keyed.setAside,
   };
   phase = 'report';
   progress(null, 'rendering figures and writing the report');
