@@ -78,9 +78,12 @@ let loading: Promise<NativeLoad> | undefined;
 
 /**
  * Loads native/build/Release/incidental_native.node once per process, if it was built from the
- * sources in native/ (its source stamp). Only ever one addon per process: dlopen-ing a second
- * build of incidental_native.node into a process that holds one crashes it (the two share
- * symbol names), so nothing may require another copy (tests of other builds run in a child).
+ * sources in native/ (its source stamp). Nothing else requires an addon: one path per process.
+ * A process crashes (SIGSEGV, reproduced) when the file it loaded is rewritten in place (the
+ * same inode: `cp` onto it, or a write through a hard link); node-gyp's builds write a new
+ * file, so a rebuild never hits a running process. Two builds loaded from two paths did
+ * coexist when tried (Node 20, glibc: each calls its own code), but nothing relies on that:
+ * tests of other builds load them in a child process.
  */
 export function loadNative(): Promise<NativeLoad> {
   // src/kernels/ and dist/kernels/ are both two levels below the package root (a variable, so
@@ -93,8 +96,8 @@ export function loadNative(): Promise<NativeLoad> {
 /**
  * Loads the addon of the package at `root` (a file: URL ending in "/"): its
  * native/build/Release/incidental_native.node, checked against root's native/src with root's
- * scripts/native-stamp.mjs. Not cached; tests only (with a root whose .node is a hard link to
- * this package's, never another build: see loadNative).
+ * scripts/native-stamp.mjs. Not cached; tests only (with a root whose .node is a symbolic link
+ * to this package's: the same file, never another build; see loadNative).
  */
 export async function loadNativeFrom(root: string): Promise<NativeLoad> {
   if (typeof process !== 'object' || process === null || typeof process.versions?.node !== 'string') return { addon: null, reason: 'not running in Node' };
