@@ -8,6 +8,11 @@
  *   create(W, loss, forces, [instances, n, m, interference, optimizer, threads, stateSlots], kernels?)
  *                     → a session handle; the typed arrays stay owned (and kept alive) by JS,
  *                       the optimizer state is the addon's (zeroed)
+ *   createBatch(W, Wd, loss, forces, [instances, n, m, B, hidden, untied, benefit, interference, optimizer, threads, stateSlots], kernels?)
+ *                     → a session of the general model's batched path (Wd null when tied)
+ *   runBatch(h, cmd, withForces, stepSize, bc2Sqrt, X, xi)  one batched step or evaluation:
+ *                       X Float32Array [instances, B, n], xi Float32Array [instances, m16] or null,
+ *                       read in place during the call (nothing copied)
  *   resetState(h)     zeroes the optimizer state
  *   setHyper(h, lr, lambda, weightDecay, beta1, beta2, eps)
  *   run(h, cmd, withForces, stepSize, bc2Sqrt)   one step (cmd 1) or evaluation (cmd 2), synchronous
@@ -33,6 +38,8 @@
 
 typedef struct {
   session_t *s;
+  /** batched sessions: the floats a step's X and ξ hold (0 for one-hot sessions) */
+  size_t xCount, xiCount;
 } handle_t;
 
 static napi_value fail(napi_env env, const char *message) {
@@ -124,7 +131,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   if (argc > 4 && read_string(env, argv[4], wanted, sizeof wanted) != 0) return fail(env, "create: bad kernels name");
   const kernels_t *k = kernels_select(wanted);
   if (!k) return fail(env, "create: these kernels do not run on this CPU");
-  handle_t *h = malloc(sizeof *h);
+  handle_t *h = calloc(1, sizeof *h);
   if (!h) return fail(env, "create: out of memory");
   h->s = session_create(k, p, slots, W, loss, forces);
   if (!h->s) {
@@ -135,6 +142,48 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     session_destroy(h->s);
     free(h);
     return fail(env, "create: Node-API call failed");
+  }
+  return out;
+}
+
+static napi_value js_create_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6], out;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) return fail(env, "createBatch: expected (W, Wd, loss, forces, dims[, kernels])");
+  int d[11];
+  for (uint32_t i = 0; i < 11; i++) {
+    napi_value e;
+    if (napi_get_element(env, argv[4], i, &e) != napi_ok || napi_get_value_int32(env, e, &d[i]) != napi_ok) return fail(env, "createBatch: dims must be 11 integers");
+  }
+  batch_problem_t p = {d[0], d[1], d[2], d[3], d[4], d[5] != 0, d[6] != 0, d[7] != 0, d[8], d[9], d[10]};
+  if (p.instances < 1 || p.n < 1 || p.m < 1 || p.B < 1 || p.hidden < HIDDEN_LINEAR || p.hidden > HIDDEN_LAYERNORM || p.threads < 1 || p.optimizer < OPT_SGD ||
+      p.optimizer > OPT_ADAMW || p.stateSlots < 0 || p.stateSlots > 2) {
+    return fail(env, "createBatch: bad dims");
+  }
+  const size_t size = (size_t)p.instances * p.n * p.m;
+  void *W, *Wd, *loss, *forces;
+  if (typed(env, argv[0], napi_float32_array, size, 0, &W) || typed(env, argv[1], napi_float32_array, size, !p.untied, &Wd) ||
+      typed(env, argv[2], napi_float64_array, p.instances, 0, &loss) || typed(env, argv[3], napi_float64_array, (size_t)p.instances * 3, 0, &forces)) {
+    return fail(env, "createBatch: W (and Wd when untied) must be Float32Arrays of instances·n·m values, loss and forces Float64Arrays");
+  }
+  char wanted[32] = "";
+  if (argc > 5 && read_string(env, argv[5], wanted, sizeof wanted) != 0) return fail(env, "createBatch: bad kernels name");
+  const kernels_t *k = kernels_select(wanted);
+  if (!k) return fail(env, "createBatch: these kernels do not run on this CPU");
+  handle_t *h = calloc(1, sizeof *h);
+  if (!h) return fail(env, "createBatch: out of memory");
+  h->xCount = (size_t)p.instances * p.B * p.n;
+  h->xiCount = (size_t)p.instances * ((p.m + 15) & ~15);
+  h->s = session_create_batch(k, p, W, p.untied ? Wd : NULL, loss, forces);
+  if (!h->s) {
+    free(h);
+    return fail(env, "createBatch: out of memory (state, scratch or threads)");
+  }
+  if (napi_create_external(env, h, finalize_handle, NULL, &out) != napi_ok) {
+    session_destroy(h->s);
+    free(h);
+    return fail(env, "createBatch: Node-API call failed");
   }
   return out;
 }
@@ -171,6 +220,27 @@ static napi_value js_run(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_double(env, argv[4], &bc2Sqrt));
   if (cmd != CMD_STEP && cmd != CMD_EVALUATE) return fail(env, "run: bad command");
   if (session_run(h->s, cmd, forces != 0, stepSize, bc2Sqrt) != 0) return fail(env, "run: out of memory");
+  return NULL;
+}
+
+static napi_value js_run_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  int32_t cmd, forces;
+  double stepSize, bc2Sqrt;
+  void *X, *xi;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle_t *h = argc == 7 ? get_handle(env, argv[0]) : NULL;
+  if (!h || h->xCount == 0) return fail(env, "runBatch: expected a live batched session");
+  CHECK(napi_get_value_int32(env, argv[1], &cmd));
+  CHECK(napi_get_value_int32(env, argv[2], &forces));
+  CHECK(napi_get_value_double(env, argv[3], &stepSize));
+  CHECK(napi_get_value_double(env, argv[4], &bc2Sqrt));
+  if (cmd != CMD_STEP && cmd != CMD_EVALUATE) return fail(env, "runBatch: bad command");
+  if (typed(env, argv[5], napi_float32_array, h->xCount, 0, &X) || typed(env, argv[6], napi_float32_array, h->xiCount, 1, &xi)) {
+    return fail(env, "runBatch: X must be a Float32Array [instances, B, n], xi a Float32Array [instances, m16] or null");
+  }
+  if (session_run_batch(h->s, cmd, forces != 0, stepSize, bc2Sqrt, X, xi) != 0) return fail(env, "runBatch: out of memory");
   return NULL;
 }
 
@@ -275,6 +345,8 @@ NAPI_MODULE_INIT() {
     {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
     {"setHyper", NULL, js_set_hyper, NULL, NULL, NULL, napi_default, NULL},
     {"run", NULL, js_run, NULL, NULL, NULL, napi_default, NULL},
+    {"createBatch", NULL, js_create_batch, NULL, NULL, NULL, napi_default, NULL},
+    {"runBatch", NULL, js_run_batch, NULL, NULL, NULL, napi_default, NULL},
     {"resetState", NULL, js_reset_state, NULL, NULL, NULL, napi_default, NULL},
     {"dispose", NULL, js_dispose, NULL, NULL, NULL, napi_default, NULL},
     {"fmaPeak", NULL, js_fma_peak, NULL, NULL, NULL, napi_default, NULL},

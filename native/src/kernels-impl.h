@@ -226,6 +226,8 @@ static double fma_loop(long iters) {
   return sum;
 }
 
+#include "list-impl.h"
+
 const kernels_t KERNELS = {
   .name = KERNELS_NAME,
   .mr = GRAM_MR,
@@ -235,6 +237,7 @@ const kernels_t KERNELS = {
   .gram = gram,
   .product = product,
   .update = update,
+  .list_panels = list_panels,
   .fma_loop = fma_loop,
   .fma_flops_per_iter = 2 * VW * FMA_CHAINS,
 };

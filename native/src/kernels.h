@@ -14,7 +14,9 @@
  */
 #ifndef INCIDENTAL_KERNELS_H
 #define INCIDENTAL_KERNELS_H
+#include <stddef.h>
 #include <stdint.h>
+#include "batch.h"
 
 /** Fields of a row's statistics (double): smooth loss, benefit force², Σ|w|, nonzeros, interference force². */
 enum { RS_SMOOTH, RS_BENEFIT, RS_ABS, RS_NONZERO, RS_INTER, ROW_STATS };
@@ -46,6 +48,13 @@ typedef struct {
   void (*product)(const int32_t *idx, const float *val, const int32_t *cnt, int n, const float *P, float *D, int ldd, int r0, int r1);
   /** One optimizer step on `len` consecutive weights with their gradient and state. */
   void (*update)(int opt, const hyper_t *h, float *w, const float *d, float *s1, float *s2, int len);
+  /**
+   * The batched path's products (batch.h): rows [r0, r1) of lists (row r at lists + r·listStride,
+   * counts[r] records), `panels` panels of 16 columns: out[r·outStride + p·outPanel ..+16) =
+   * Σ_records v · base[at + p·panelStride ..+16), one fused chain per entry in list order.
+   */
+  void (*list_panels)(const rec_t *lists, size_t listStride, const int32_t *counts, int r0, int r1, const float *base, size_t panelStride, int panels, float *out,
+                      size_t outStride, size_t outPanel);
   /** The peak probe: independent FMA chains in registers (benchmarks only). */
   double (*fma_loop)(long iters);
   int fma_flops_per_iter;

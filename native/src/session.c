@@ -1,6 +1,7 @@
 /* The native session: layout, thread pool and the schedule of a command (session.h). */
 #define _GNU_SOURCE
 #include "session.h"
+#include "batch-schedule.h"
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -31,6 +32,8 @@ struct session {
   /** the next instance a thread takes alone (atomic): whoever is free takes it, same bytes either way */
   int next;
   pthread_barrier_t barrier;
+  /** the general model's batched mode (batch-schedule.c), or NULL for the one-hot path */
+  batch_t *batch;
 };
 
 static void *alloc(size_t bytes) {
@@ -118,6 +121,10 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
 
 /** Thread t's share of the current command. */
 static void share(session_t *s, int t) {
+  if (s->batch) {
+    batch_share(s->batch, t);
+    return;
+  }
   const int T = s->p.threads, I = s->p.instances;
   const int alone = (I / T) * T;
   /* taken dynamically, so a thread the OS delays on a shared machine holds up no other; a
@@ -150,6 +157,29 @@ static void *worker_main(void *arg) {
   }
 }
 
+/** Starts the threads − 1 workers (the calling thread is thread 0); NULL (session freed) on failure. */
+static session_t *start_pool(session_t *s) {
+  const problem_t p = s->p;
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->go, NULL);
+  pthread_cond_init(&s->done, NULL);
+  pthread_barrier_init(&s->barrier, NULL, (unsigned)p.threads);
+  s->workers = calloc((size_t)p.threads, sizeof(pthread_t));
+  if (!s->workers) return session_destroy(s), NULL;
+  for (int t = 1; t < p.threads; t++) {
+    worker_arg_t *a = malloc(sizeof *a);
+    if (!a) break;
+    a->s = s, a->t = t;
+    if (pthread_create(&s->workers[t], NULL, worker_main, a) != 0) {
+      free(a);
+      break;
+    }
+    s->started++;
+  }
+  if (s->started != p.threads - 1) return session_destroy(s), NULL;
+  return s;
+}
+
 session_t *session_create(const kernels_t *k, problem_t p, int stateSlots, float *W, double *loss, double *forces) {
   session_t *s = calloc(1, sizeof *s);
   if (!s) return NULL;
@@ -176,27 +206,22 @@ session_t *session_create(const kernels_t *k, problem_t p, int stateSlots, float
     sl->Dpanel = alloc((size_t)p.n * k->nc * sizeof(float));
     if (!sl->Wb || !sl->G || !sl->idx || !sl->val || !sl->cnt || !sl->diag || !sl->P || !sl->Dpanel) return session_destroy(s), NULL;
   }
-  pthread_mutex_init(&s->mu, NULL);
-  pthread_cond_init(&s->go, NULL);
-  pthread_cond_init(&s->done, NULL);
-  pthread_barrier_init(&s->barrier, NULL, (unsigned)p.threads);
-  s->workers = calloc((size_t)p.threads, sizeof(pthread_t));
-  if (!s->workers) return session_destroy(s), NULL;
-  for (int t = 1; t < p.threads; t++) {
-    worker_arg_t *a = malloc(sizeof *a);
-    if (!a) break;
-    a->s = s, a->t = t;
-    if (pthread_create(&s->workers[t], NULL, worker_main, a) != 0) {
-      free(a);
-      break;
-    }
-    s->started++;
-  }
-  if (s->started != p.threads - 1) return session_destroy(s), NULL;
-  return s;
+  return start_pool(s);
+}
+
+session_t *session_create_batch(const kernels_t *k, batch_problem_t bp, float *W, float *Wd, double *loss, double *forces) {
+  session_t *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->k = k;
+  s->p = (problem_t){bp.instances, bp.n, bp.m, bp.interference, bp.optimizer, bp.threads};
+  s->W = W, s->loss = loss, s->forces = forces;
+  s->batch = batch_create(k, bp, &s->barrier, W, Wd, loss, forces);
+  if (!s->batch) return free(s), NULL;
+  return start_pool(s);
 }
 
 void session_reset_state(session_t *s) {
+  if (s->batch) batch_reset_state(s->batch);
   if (s->S1) memset(s->S1, 0, s->stateBytes);
   if (s->S2) memset(s->S2, 0, s->stateBytes);
 }
@@ -226,9 +251,13 @@ static void finalize(session_t *s) {
 }
 
 int session_run(session_t *s, int cmd, int withForces, double stepSize, double bc2Sqrt) {
+  return session_run_batch(s, cmd, withForces, stepSize, bc2Sqrt, NULL, NULL);
+}
+
+int session_run_batch(session_t *s, int cmd, int withForces, double stepSize, double bc2Sqrt, const float *X, const float *xi) {
   const int T = s->p.threads;
-  /* stored D: steps with forces, evaluations, and instances shared by all threads */
-  const int stored = withForces || cmd != CMD_STEP || s->p.instances % T != 0;
+  /* stored D (one-hot): steps with forces, evaluations, and instances shared by all threads */
+  const int stored = !s->batch && (withForces || cmd != CMD_STEP || s->p.instances % T != 0);
   for (int t = 0; stored && t < T; t++) {
     if (!s->slots[t].Dfull && (s->slots[t].Dfull = alloc((size_t)s->p.n * s->mNC * sizeof(float))) == NULL) return -1;
   }
@@ -237,7 +266,10 @@ int session_run(session_t *s, int cmd, int withForces, double stepSize, double b
   const double decay = s->p.optimizer == OPT_ADAMW ? s->weightDecay : 0;
   hyper_t *h = &s->h;
   h->lr = (float)s->lr;
-  h->lambda = (float)s->lambda;
+  /* the update's own λ sign(W) (or prox-sgd's soft threshold): the one-hot path's L1 term on W;
+   * the batched path has its L1 term on H, inside the gradient, so only prox-sgd keeps it here
+   * (as src/core/model.ts, the reference and the wasm kernels do) */
+  h->lambda = s->batch && s->p.optimizer != OPT_PROX_SGD ? 0.0f : (float)s->lambda;
   h->shrink = (float)(1 - s->lr * decay);
   h->beta1 = (float)s->beta1;
   h->beta2 = (float)s->beta2;
@@ -246,6 +278,7 @@ int session_run(session_t *s, int cmd, int withForces, double stepSize, double b
   h->step_bc2 = (float)stepSize * (float)bc2Sqrt;
   h->eps_bc2 = (float)s->eps * (float)bc2Sqrt;
   s->next = 0;
+  if (s->batch) batch_command(s->batch, cmd, withForces, X, xi, h, s->lambda);
   if (T > 1) {
     pthread_mutex_lock(&s->mu);
     s->finished = 0;
@@ -259,7 +292,8 @@ int session_run(session_t *s, int cmd, int withForces, double stepSize, double b
     while (s->finished < T - 1) pthread_cond_wait(&s->done, &s->mu);
     pthread_mutex_unlock(&s->mu);
   }
-  finalize(s);
+  if (s->batch) batch_finalize(s->batch);
+  else finalize(s);
   return 0;
 }
 
@@ -281,6 +315,7 @@ void session_destroy(session_t *s) {
     slot_t *sl = &s->slots[t];
     free(sl->Wb), free(sl->G), free(sl->idx), free(sl->val), free(sl->cnt), free(sl->diag), free(sl->P), free(sl->Dpanel), free(sl->Dfull);
   }
+  batch_destroy(s->batch);
   free(s->slots);
   free(s->stats);
   free(s->S1);

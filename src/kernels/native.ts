@@ -6,8 +6,13 @@
  * same for any thread count and any of the three kernel builds; against wasm (no FMA) they
  * differ by float32 rounding.
  *
- * The session's weights, loss and forces are ordinary typed arrays owned here; the addon keeps
- * pointers to them and a step copies nothing. The optimizer state lives in the addon, stored
+ * Two paths, as wasm: the paper's one-hot full batch through the Gram matrix, and the general
+ * model on batches (data 'batch': every hidden layer, tied or untied, hidden noise, the force
+ * switches; native/src/batch-schedule.c), which skips the zeros of X, H and G.
+ *
+ * The session's weights (and decoder), loss and forces are ordinary typed arrays owned here; the
+ * addon keeps pointers to them, and a batched step reads X where the caller keeps it: a step
+ * copies nothing but the noise. The optimizer state lives in the addon, stored
  * panel by panel so that an update streams it contiguously. Only in Node: node: modules are
  * imported dynamically, so a browser bundle never sees them.
  *
@@ -17,6 +22,7 @@
  *   session.step(null, false);
  */
 import { OPTIMIZERS, type FloatArray, type OptimizerName } from '../core/optimizers.js';
+import type { HiddenLayer } from '../core/model.js';
 import type { Backend, Problem, Session, StepStats } from './backend.js';
 import { chooseThreads, MAX_THREADS } from './wasm.js';
 
@@ -32,6 +38,10 @@ export interface Addon {
   resetState(h: object): void;
   setHyper(h: object, lr: number, lambda: number, weightDecay: number, beta1: number, beta2: number, eps: number): void;
   run(h: object, cmd: number, withForces: number, stepSize: number, bc2Sqrt: number): void;
+  /** dims: [instances, n, m, B, hidden id, untied, benefit, interference, optimizer id, threads, state slots]; Wd null when tied. */
+  createBatch(W: Float32Array, Wd: Float32Array | null, loss: Float64Array, forces: Float64Array, dims: number[], kernels?: string): object;
+  /** One batched command: X [instances, B, n], xi [instances, m16] or null, read during the call. */
+  runBatch(h: object, cmd: number, withForces: number, stepSize: number, bc2Sqrt: number, X: Float32Array, xi: Float32Array | null): void;
   dispose(h: object): void;
   /** Benchmark and test probes (native/src/probe.c). */
   fmaPeak(iters: number, kernels?: string): [flops: number, seconds: number];
@@ -47,6 +57,9 @@ export function nativeOptimizers(addon: Pick<Addon, 'optimizers'>): Partial<Reco
   });
   return ids;
 }
+
+/** The hidden layers the batched kernels implement, by their id in native/src/batch.h (enum HIDDEN_*). */
+export const NATIVE_HIDDEN_LAYERS: Partial<Record<HiddenLayer, number>> = { linear: 0, relu: 1, layernorm: 2 };
 
 const CMD_STEP = 1;
 const CMD_EVALUATE = 2;
@@ -138,6 +151,11 @@ class NativeSession implements Session {
     return this.threadsInUse;
   }
   private readonly W: Float32Array;
+  /** The decoder when untied (batched path), else null. */
+  private readonly Wd: Float32Array | null;
+  /** Hidden noise in float32, [instances, m rounded up to 16] (batched path). */
+  private readonly xi: Float32Array | null;
+  private readonly batched: boolean;
   private readonly stats: StepStats;
   private handle: object | null;
 
@@ -148,57 +166,92 @@ class NativeSession implements Session {
     cores: number,
     private readonly p: Problem,
     W0: FloatArray,
+    decoder0?: FloatArray,
   ) {
     const size = p.nInstances * p.nFeatures * p.nHidden;
     const opt = OPTIMIZERS[p.optimizer];
     this.threadsInUse = Math.min(chooseThreads(p, cores), MAX_THREADS);
     this.W = new Float32Array(size);
+    this.batched = p.data === 'batch';
+    this.Wd = this.batched && p.untied ? new Float32Array(size) : null;
+    this.xi = this.batched ? new Float32Array(p.nInstances * Math.ceil(p.nHidden / 16) * 16) : null;
     this.stats = { loss: new Float64Array(p.nInstances), forces: new Float64Array(p.nInstances * 3) };
     const id = optimizers[p.optimizer];
     if (id === undefined) throw new Error(`native backend: no kernel for optimizer "${p.optimizer}" (supports() refuses it)`);
-    const dims = [p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.threadsInUse, opt.stateSlots];
-    this.handle = addon.create(this.W, this.stats.loss, this.stats.forces, dims, kernels);
+    if (this.batched) {
+      const hidden = NATIVE_HIDDEN_LAYERS[p.hidden];
+      if (hidden === undefined) throw new Error(`native backend: no kernel for the ${p.hidden} hidden layer (supports() refuses it)`);
+      const flags = [p.untied, p.benefit, p.interference].map((f) => (f ? 1 : 0));
+      const dims = [p.nInstances, p.nFeatures, p.nHidden, p.batchSize, hidden, ...flags, id, this.threadsInUse, opt.stateSlots];
+      this.handle = addon.createBatch(this.W, this.Wd, this.stats.loss, this.stats.forces, dims, kernels);
+    } else {
+      const dims = [p.nInstances, p.nFeatures, p.nHidden, p.interference ? 1 : 0, id, this.threadsInUse, opt.stateSlots];
+      this.handle = addon.create(this.W, this.stats.loss, this.stats.forces, dims, kernels);
+    }
     const h = p.hyper;
     addon.setHyper(this.handle, h.lr, h.lambda, h.weightDecay, h.beta1, h.beta2, h.eps);
-    this.setWeights(W0);
+    this.setWeights(W0, decoder0);
   }
 
   weights(): Float32Array {
     return this.W;
   }
 
-  decoderWeights(): null {
-    return null; // tied weights only (supports() refuses untied problems)
+  decoderWeights(): Float32Array | null {
+    return this.Wd;
   }
 
-  setWeights(W: FloatArray): void {
-    if (W.length !== this.W.length) {
-      throw new RangeError(`setWeights: expected ${this.W.length} values [${this.p.nInstances}, ${this.p.nFeatures}, ${this.p.nHidden}], got ${W.length}`);
-    }
+  setWeights(W: FloatArray, decoder?: FloatArray): void {
+    const shape = `[${this.p.nInstances}, ${this.p.nFeatures}, ${this.p.nHidden}]`;
+    if (W.length !== this.W.length) throw new RangeError(`setWeights: expected ${this.W.length} values ${shape}, got ${W.length}`);
+    if (this.Wd && decoder?.length !== this.W.length) throw new RangeError(`setWeights: an untied model needs decoder weights ${shape}, got ${decoder?.length ?? 'none'}`);
     if (this.handle === null) throw new Error('native backend: session used after dispose()');
     this.W.set(W);
+    if (this.Wd) this.Wd.set(decoder!);
     this.addon.resetState(this.handle);
     this.stepCount = 0;
   }
 
-  step(noise: Float64Array | null, withForces: boolean): StepStats {
-    if (noise) throw new Error('native backend: hidden-layer noise is not supported (use the reference backend)');
+  step(noise: Float64Array | null, withForces: boolean, X?: Float32Array | null): StepStats {
+    const xi = this.load(noise, X ?? null);
     const t = this.stepCount + 1;
-    this.command(CMD_STEP, withForces, t);
+    this.command(CMD_STEP, withForces, t, X ?? null, xi);
     this.stepCount = t;
     return this.stats;
   }
 
-  evaluate(): StepStats {
-    this.command(CMD_EVALUATE, true, this.stepCount + 1);
+  evaluate(X?: Float32Array | null): StepStats {
+    const xi = this.load(null, X ?? null);
+    this.command(CMD_EVALUATE, true, this.stepCount + 1, X ?? null, xi);
     return this.stats;
   }
 
-  private command(cmd: number, withForces: boolean, t: number): void {
+  /** Checks this command's batch and noise (batched path) and converts the noise; returns it or null. */
+  private load(noise: Float64Array | null, X: Float32Array | null): Float32Array | null {
+    if (this.handle === null) throw new Error('native backend: session used after dispose()');
+    const { nInstances, nFeatures: n, nHidden: m, batchSize: B } = this.p;
+    if (!this.batched) {
+      if (X) throw new Error('native backend: a one-hot session takes no batch');
+      if (noise) throw new Error('native backend: hidden-layer noise on one-hot data is not supported here (use data batch, or the reference backend)');
+      return null;
+    }
+    const want = nInstances * B * n;
+    if (!X || X.length !== want) throw new RangeError(`native backend: a batch step needs X [${nInstances}, ${B}, ${n}] (${want} values), got ${X ? X.length : 'none'}`);
+    if (!noise) return null;
+    if (noise.length !== nInstances * m) throw new RangeError(`native backend: noise must be [${nInstances}, ${m}] (${nInstances * m} values), got ${noise.length}`);
+    const xi = this.xi!;
+    const stride = xi.length / nInstances;
+    for (let i = 0; i < nInstances; i++) for (let k = 0; k < m; k++) xi[i * stride + k] = noise[i * m + k];
+    return xi;
+  }
+
+  private command(cmd: number, withForces: boolean, t: number, X: Float32Array | null, xi: Float32Array | null): void {
     if (this.handle === null) throw new Error('native backend: session used after dispose()');
     const { lr, beta1, beta2 } = this.p.hyper;
     // Adam's bias corrections in float64 exactly as src/core/optimizers.ts computes them
-    this.addon.run(this.handle, cmd, withForces ? 1 : 0, lr / (1 - beta1 ** t), Math.sqrt(1 - beta2 ** t));
+    const stepSize = lr / (1 - beta1 ** t), bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+    if (this.batched) this.addon.runBatch(this.handle, cmd, withForces ? 1 : 0, stepSize, bc2Sqrt, X!, xi);
+    else this.addon.run(this.handle, cmd, withForces ? 1 : 0, stepSize, bc2Sqrt);
   }
 
   dispose(): void {
@@ -221,12 +274,16 @@ export async function createNativeBackend(options: { kernels?: string } = {}): P
   if (kernels === null) return null;
   return {
     name: 'native',
-    // as wasm: hidden-layer noise, the benefit-off ablation and the general model (batches,
-    // other hidden layers, untied weights) stay with the reference (SCIENCE.md §6 E, §8)
+    // as wasm: the batched path takes every hidden layer, noise, untied weights and both switches;
+    // on one-hot data, hidden-layer noise and the benefit-off ablation stay with the reference (SCIENCE.md §6 E, §8)
     supports: (problem, withNoise) =>
-      !withNoise && problem.benefit && problem.data === 'onehot' && problem.hidden === 'linear' && !problem.untied && Object.hasOwn(optimizers, problem.optimizer),
-    createSession: (problem, W0) => new NativeSession(addon, optimizers, kernels, cores, problem, W0),
-    memory: (problem) => nativeMemory(problem, Math.min(chooseThreads(problem, cores), MAX_THREADS)),
+      Object.hasOwn(optimizers, problem.optimizer) &&
+      (problem.data === 'batch' ? Object.hasOwn(NATIVE_HIDDEN_LAYERS, problem.hidden) : !withNoise && problem.benefit && problem.hidden === 'linear' && !problem.untied),
+    createSession: (problem, W0, decoder0) => new NativeSession(addon, optimizers, kernels, cores, problem, W0, decoder0),
+    memory: (problem) => {
+      const threads = Math.min(chooseThreads(problem, cores), MAX_THREADS);
+      return problem.data === 'batch' ? nativeBatchMemory(problem, threads) : nativeMemory(problem, threads);
+    },
   };
 }
 
@@ -251,4 +308,37 @@ export function nativeMemory(p: Problem, threads: number): { bytes: number; fits
   const perThread = 4 * (nP * p.nHidden + nP * nP + 2 * n * n + 2 * n + 2 * n * MAX_PANEL);
   const bytes = 4 * size + 4 * slots * p.nInstances * n * mPanels + 40 * p.nInstances * n + threads * perThread;
   return { bytes, fits: size > MAX_ARRAY_LENGTH ? `over the ${MAX_ARRAY_LENGTH} values one array can hold` : null };
+}
+
+/** Floats from `at` to the next array of the arena (native/src/batch-layout.c reserve). */
+const reserve = (at: number, floats: number) => Math.floor((at + floats + 31) / 16) * 16;
+/** Largest arena offset a 32-bit list record holds. */
+const MAX_ARENA_FLOATS = 2 ** 32;
+
+/**
+ * Bytes of a batched native session, counted from native/src/batch-layout.c `batch_create`
+ * (keep the two in step): float32 W and W_dec (JS), the optimizer state (per slot [instances][n][m16],
+ * twice when untied), the arena (Wdecᵀ [m, n16], W and W_dec by panels [n, m16], H, H̃ and Q
+ * [B, m16 + 16], C [n + 1, n16] with the GRAM shortcut), O [B, n16], Gᵀ and Xᵀ [n, B + 16], the
+ * lists (8-byte records: X, G [B, n], H [B, m], columns [R, 2B], and with GRAM W [n + 1, m], X [B, n + 1]),
+ * per-thread gradient rows [8, m16], and the per-row statistics. Allocations rounded to 64 bytes are not counted.
+ */
+export function nativeBatchMemory(p: Problem, threads: number): { bytes: number; fits: string | null } {
+  const { nInstances: I, nFeatures: n, nHidden: m, batchSize: B } = p;
+  const n16 = Math.ceil(n / 16) * 16, m16 = Math.ceil(m / 16) * 16, R = p.untied ? 2 * n : n;
+  const gram = p.hidden === 'linear' && n * (m + B) < B * m;
+  const weights = I * n * m * (p.untied ? 2 : 1);
+  const slots = OPTIMIZERS[p.optimizer]?.stateSlots ?? 2;
+  const state = slots * I * n * m16 * (p.untied ? 2 : 1);
+  let arena = reserve(0, m * n16);
+  arena = reserve(arena, n * m16);
+  if (p.untied) arena = reserve(arena, n * m16);
+  for (let k = 0; k < 3; k++) arena = reserve(arena, B * (m16 + 16));
+  if (gram) arena = reserve(arena, (n + 1) * n16);
+  const floats = B * n16 + 2 * n * (B + 16) + threads * 8 * m16;
+  const records = B * n + (gram ? 0 : B * m) + B * n + R * 2 * B + (gram ? (n + 1) * m + B * (n + 1) : 0);
+  const small = 4 * (4 * B + R + (gram ? n + 1 : 0)) + 8 * (B + 2 * I * B + 3 * I * R);
+  const bytes = 4 * (weights + state + arena + floats) + 8 * records + small + 16 * I;
+  const fits = I * n * m > MAX_ARRAY_LENGTH ? `over the ${MAX_ARRAY_LENGTH} values one array can hold` : arena >= MAX_ARENA_FLOATS ? 'over the 16 GiB the batched lists address' : null;
+  return { bytes, fits };
 }
