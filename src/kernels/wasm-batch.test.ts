@@ -3,14 +3,13 @@
 // layer, tied and untied, with noise and λ: losses, forces and AdamW trajectories; and the same
 // bits for 1, 2 and 3 threads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HiddenLayer } from '../core/model.js';
 import { HIDDEN_LAYERS } from '../core/model.js';
-import { OPTIMIZER_DEFAULTS, type OptimizerName } from '../core/optimizers.js';
 import type { Backend, Problem, Session } from './backend.js';
 import { referenceBackend } from './reference.js';
 import { selectBackend } from './select.js';
+import { createNativeBackend } from './native.js';
 import { createWasmBackend } from './wasm.js';
-import { uniform } from '../test-support/uniform.js';
+import { batchFixtures, batchProblem, maxAbsDiff, type BatchShape } from '../test-support/batch-fixtures.js';
 
 let wasm: Backend;
 const sessions: Session[] = [];
@@ -20,54 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => sessions.forEach((s) => s.dispose()));
 
-interface Shape {
-  instances: number;
-  n: number;
-  m: number;
-  B: number;
-}
-
-function problem(s: Shape, hidden: HiddenLayer, untied: boolean, lambda: number, optimizer: OptimizerName = 'adamw', threads = 1): Problem {
-  return {
-    nInstances: s.instances,
-    nFeatures: s.n,
-    nHidden: s.m,
-    benefit: true,
-    interference: true,
-    optimizer,
-    hyper: { ...OPTIMIZER_DEFAULTS, lr: 0.01, lambda },
-    threads,
-    data: 'batch',
-    batchSize: s.B,
-    hidden,
-    untied,
-  };
-}
-
-/** Weights (float32 values, so both backends start from the same point), a batch source with zero rows, noise. */
-function fixtures(s: Shape, seed: number) {
-  const u = uniform(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  const size = s.instances * s.n * s.m;
-  const W0 = Float32Array.from({ length: size }, () => gauss() * 0.4);
-  const D0 = Float32Array.from({ length: size }, () => gauss() * 0.4);
-  const batch = () => {
-    const X = new Float32Array(s.instances * s.B * s.n);
-    for (let r = 0; r < s.instances * s.B; r++) {
-      if (r % 4 === 2) continue; // all-zero rows
-      for (let i = 0; i < s.n; i++) if (u() < 0.3 || s.n === 1) X[r * s.n + i] = r % 2 ? 1 : u() + 0.05;
-    }
-    return X;
-  };
-  const noise = () => Float64Array.from({ length: s.instances * s.m }, () => gauss() * 0.05);
-  return { W0, D0, batch, noise };
-}
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-};
+type Shape = BatchShape;
+const problem = batchProblem;
+const fixtures = batchFixtures;
 
 const shapes: Shape[] = [
   { instances: 1, n: 1, m: 1, B: 1 },
@@ -159,10 +113,11 @@ describe('wasm batched session against the reference (src/core/model.ts)', () =>
     expect(() => wasm.createSession(problem(s, 'relu', true, 0), f.W0)).toThrow(/decoder weights/);
   });
 
-  it('auto selects wasm for batches with every hidden layer, noise and untied weights', async () => {
+  it('auto selects the kernels (native where built, else wasm) for batches with every hidden layer, noise and untied weights', async () => {
+    const want = (await createNativeBackend()) ? 'native' : 'wasm';
     for (const hidden of HIDDEN_LAYERS) {
       const p = problem({ instances: 1, n: 4, m: 4, B: 2 }, hidden, true, 0.1);
-      expect((await selectBackend('auto', p, true)).name).toBe('wasm');
+      expect((await selectBackend('auto', p, true)).name).toBe(want);
     }
     const unknown = { ...problem({ instances: 1, n: 4, m: 4, B: 2 }, 'relu', false, 0), hidden: 'gelu' } as unknown as Problem;
     expect(wasm.supports(unknown, false)).toBe(false);
