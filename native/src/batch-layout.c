@@ -52,7 +52,7 @@ batch_t *batch_create(const kernels_t *k, batch_problem_t p, pthread_barrier_t *
   b->O = zalloc(b, B * n16 * sizeof(float));
   b->GT = zalloc(b, n * b->cRow * sizeof(float));
   b->XT = zalloc(b, n * b->cRow * sizeof(float));
-  b->DP = zalloc(b, (size_t)p.threads * BATCH_ROW_BLOCK * m16 * sizeof(float));
+  b->DP = zalloc(b, R * BATCH_BLOCK * sizeof(float));
   b->XL = zalloc(b, B * n * sizeof(rec_t));
   b->HL = b->gram ? NULL : zalloc(b, B * m * sizeof(rec_t));
   b->GL = zalloc(b, B * n * sizeof(rec_t));

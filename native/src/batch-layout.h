@@ -9,8 +9,8 @@
 #define INCIDENTAL_BATCH_LAYOUT_H
 #include "batch-schedule.h"
 
-/** Gradient rows a thread computes before updating them (its scratch DP holds them). */
-#define BATCH_ROW_BLOCK 8
+/** Columns of the gradient computed for all of a thread's rows before they are updated (DP [R][BATCH_BLOCK]). */
+#define BATCH_BLOCK 64
 
 struct batch {
   const kernels_t *k;

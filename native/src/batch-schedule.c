@@ -115,19 +115,11 @@ static void errors(batch_t *b, int inst, int b0, int b1, int benefit, int interf
   for (int r = b0; r < b1; r++) backward_row(Q + (size_t)r * b->hRow, H + (size_t)r * b->hRow, m, m16, b->p.hidden, lambda, b->inv[r]);
 }
 
-/** The optimizer step on one row of weights w [m] with its gradient d [m16] and state rows (row i of each panel). */
-static void update_row(batch_t *b, float *w, const float *d, float *S1, float *S2, int i) {
-  const int n = b->p.n, m = b->p.m;
-  for (int c = 0; c < m; c += 16) {
-    const size_t so = (size_t)c * n + (size_t)i * 16;
-    b->k->update(b->p.optimizer, &b->h, w + c, d + c, S1 ? S1 + so : NULL, S2 ? S2 + so : NULL, m - c < 16 ? m - c : 16);
-  }
-}
-
 /**
  * Phase C, this thread's rows of the gradient: column lists (tied row i: Gᵀ_i over H̃, then Xᵀ_i
- * over dZ; untied: encoder rows Xᵀ only, decoder rows Gᵀ only), then BATCH_ROW_BLOCK rows at a
- * time either updated or summed into ‖∇‖² for force `part`.
+ * over dZ; untied: encoder rows Xᵀ only, decoder rows Gᵀ only), then 64 columns at a time for
+ * all its rows (that block of H̃ and dZ stays in cache), each block either fused into the
+ * optimizer update or summed into ‖∇‖² for force `part`.
  */
 static void gradient(batch_t *b, int inst, int t, int T, int to, int part) {
   const int n = b->p.n, m = b->p.m, m16 = b->m16, B = b->p.B, R = b->R, untied = b->p.untied;
@@ -141,22 +133,29 @@ static void gradient(batch_t *b, int inst, int t, int T, int to, int part) {
     if (!untied || r < n) q = compact_row(b->XT + (size_t)i * b->cRow, B, b->Q, (uint32_t)b->hRow, q);
     b->CC[r] = (int32_t)(q - start);
   }
-  float *DP = b->DP + (size_t)t * BATCH_ROW_BLOCK * m16;
+  if (r0 >= r1) return;
   double *fsq = b->fsq + ((size_t)inst * 3 + part) * R;
-  const size_t stateShift = (size_t)inst * n * m16;
-  for (int rb = r0; rb < r1; rb += BATCH_ROW_BLOCK) {
-    const int re = rb + BATCH_ROW_BLOCK < r1 ? rb + BATCH_ROW_BLOCK : r1;
-    b->k->list_panels(b->CL + (size_t)rb * listStride, listStride, b->CC + rb, 0, re - rb, b->arena, 16, m16 / 16, DP, m16, 16);
-    for (int r = rb; r < re; r++) {
-      const float *d = DP + (size_t)(r - rb) * m16;
+  const size_t stateShift = (size_t)inst * n * m16, size = (size_t)n * m;
+  float *W = encoder(b, inst), *Wd = b->Wd ? b->Wd + (size_t)inst * size : NULL;
+  float *S1 = b->S1 ? b->S1 + stateShift : NULL, *S2 = b->S2 ? b->S2 + stateShift : NULL;
+  float *S1d = b->S1d ? b->S1d + stateShift : NULL, *S2d = b->S2d ? b->S2d + stateShift : NULL;
+  for (int c0 = 0; c0 < m16; c0 += BATCH_BLOCK) {
+    const int width = m16 - c0 < BATCH_BLOCK ? m16 - c0 : BATCH_BLOCK;
+    b->k->list_panels(b->CL + (size_t)r0 * listStride, listStride, b->CC + r0, 0, r1 - r0, b->arena + c0, 16, width / 16, b->DP + (size_t)r0 * BATCH_BLOCK, BATCH_BLOCK, 16);
+    for (int r = r0; r < r1; r++) {
+      const float *d = b->DP + (size_t)r * BATCH_BLOCK;
       if (to == TO_FORCES) {
-        double s = 0;
-        for (int k = 0; k < m; k++) s += (double)d[k] * d[k];
+        double s = c0 == 0 ? 0 : fsq[r];
+        for (int k = 0; k < width && c0 + k < m; k++) s += (double)d[k] * d[k];
         fsq[r] = s;
-      } else if (r < n) {
-        update_row(b, encoder(b, inst) + (size_t)r * m, d, b->S1 ? b->S1 + stateShift : NULL, b->S2 ? b->S2 + stateShift : NULL, r);
-      } else {
-        update_row(b, b->Wd + (size_t)inst * n * m + (size_t)(r - n) * m, d, b->S1d ? b->S1d + stateShift : NULL, b->S2d ? b->S2d + stateShift : NULL, r - n);
+        continue;
+      }
+      const int i = r < n ? r : r - n, enc = r < n;
+      float *w = (enc ? W : Wd) + (size_t)i * m;
+      for (int c = c0; c < c0 + width && c < m; c += 16) {
+        const size_t so = (size_t)c * n + (size_t)i * 16;
+        float *s1 = enc ? S1 : S1d, *s2 = enc ? S2 : S2d;
+        b->k->update(b->p.optimizer, &b->h, w + c, d + (c - c0), s1 ? s1 + so : NULL, s2 ? s2 + so : NULL, m - c < 16 ? m - c : 16);
       }
     }
   }

@@ -58,20 +58,24 @@ static inline __attribute__((always_inline)) void list_pass(const rec_t *qa, int
   }
 }
 
-/** Rows a (and b) over all `panels` panels, LIST_NP at a time, then the rest one by one. */
-static inline void list_rows(const rec_t *qa, int ca, const rec_t *qb, int cb, int two, const float *base, size_t panelStride, int panels, float *oa, float *ob, size_t outPanel) {
-  int p = 0;
-  for (; p + LIST_NP <= panels; p += LIST_NP) {
-    list_pass(qa, ca, qb, cb, two, base + p * panelStride, panelStride, oa + p * outPanel, ob + p * outPanel, outPanel, LIST_NP);
-  }
-  for (; p < panels; p++) list_pass(qa, ca, qb, cb, two, base + p * panelStride, panelStride, oa + p * outPanel, ob + p * outPanel, outPanel, 1);
-}
-
-static void list_panels(const rec_t *lists, size_t listStride, const int32_t *counts, int r0, int r1, const float *base, size_t panelStride, int panels, float *out,
-                        size_t outStride, size_t outPanel) {
+/** Rows [r0, r1) over NP panels, two rows at a time. */
+static inline __attribute__((always_inline)) void list_group(const rec_t *lists, size_t listStride, const int32_t *counts, int r0, int r1, const float *base, size_t panelStride,
+                                                             float *out, size_t outStride, size_t outPanel, const int NP) {
   int r = r0;
   for (; r + 2 <= r1; r += 2) {
-    list_rows(lists + r * listStride, counts[r], lists + (r + 1) * listStride, counts[r + 1], 1, base, panelStride, panels, out + r * outStride, out + (r + 1) * outStride, outPanel);
+    const rec_t *qa = lists + r * listStride, *qb = qa + listStride;
+    list_pass(qa, counts[r], qb, counts[r + 1], 1, base, panelStride, out + r * outStride, out + (r + 1) * outStride, outPanel, NP);
   }
-  if (r < r1) list_rows(lists + r * listStride, counts[r], lists + r * listStride, 0, 0, base, panelStride, panels, out + r * outStride, out + r * outStride, outPanel);
+  if (r < r1) list_pass(lists + r * listStride, counts[r], lists + r * listStride, 0, 0, base, panelStride, out + r * outStride, out + r * outStride, outPanel, NP);
+}
+
+/**
+ * Panels outer, rows inner: LIST_NP panels of the input (a block of columns of every row it
+ * holds) stay in cache while all rows walk them, then the next LIST_NP.
+ */
+static void list_panels(const rec_t *lists, size_t listStride, const int32_t *counts, int r0, int r1, const float *base, size_t panelStride, int panels, float *out,
+                        size_t outStride, size_t outPanel) {
+  int p = 0;
+  for (; p + LIST_NP <= panels; p += LIST_NP) list_group(lists, listStride, counts, r0, r1, base + p * panelStride, panelStride, out + p * outPanel, outStride, outPanel, LIST_NP);
+  for (; p < panels; p++) list_group(lists, listStride, counts, r0, r1, base + p * panelStride, panelStride, out + p * outPanel, outStride, outPanel, 1);
 }
