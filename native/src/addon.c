@@ -13,6 +13,7 @@
  *   runBatch(h, cmd, withForces, stepSize, bc2Sqrt, X, xi)  one batched step or evaluation:
  *                       X Float32Array [instances, B, n], xi Float32Array [instances, m16] or null,
  *                       read in place during the call (nothing copied)
+ *   batchBytes(h)     → bytes a batched session allocated (state and scratch; tests of the estimate)
  *   resetState(h)     zeroes the optimizer state
  *   setHyper(h, lr, lambda, weightDecay, beta1, beta2, eps)
  *   run(h, cmd, withForces, stepSize, bc2Sqrt)   one step (cmd 1) or evaluation (cmd 2), synchronous
@@ -244,6 +245,16 @@ static napi_value js_run_batch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_batch_bytes(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle_t *h = argc == 1 ? get_handle(env, argv[0]) : NULL;
+  if (!h) return fail(env, "batchBytes: expected a live session");
+  CHECK(napi_create_double(env, (double)session_batch_bytes(h->s), &out));
+  return out;
+}
+
 static napi_value js_reset_state(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -347,6 +358,7 @@ NAPI_MODULE_INIT() {
     {"run", NULL, js_run, NULL, NULL, NULL, napi_default, NULL},
     {"createBatch", NULL, js_create_batch, NULL, NULL, NULL, napi_default, NULL},
     {"runBatch", NULL, js_run_batch, NULL, NULL, NULL, napi_default, NULL},
+    {"batchBytes", NULL, js_batch_bytes, NULL, NULL, NULL, napi_default, NULL},
     {"resetState", NULL, js_reset_state, NULL, NULL, NULL, napi_default, NULL},
     {"dispose", NULL, js_dispose, NULL, NULL, NULL, napi_default, NULL},
     {"fmaPeak", NULL, js_fma_peak, NULL, NULL, NULL, napi_default, NULL},

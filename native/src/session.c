@@ -220,6 +220,10 @@ session_t *session_create_batch(const kernels_t *k, batch_problem_t bp, float *W
   return start_pool(s);
 }
 
+size_t session_batch_bytes(const session_t *s) {
+  return s->batch ? batch_bytes(s->batch) : 0;
+}
+
 void session_reset_state(session_t *s) {
   if (s->batch) batch_reset_state(s->batch);
   if (s->S1) memset(s->S1, 0, s->stateBytes);

@@ -30,6 +30,8 @@ session_t *session_create(const kernels_t *k, problem_t p, int stateSlots, float
  * [instances, n, m], loss and forces owned by JavaScript; NULL on allocation failure.
  */
 session_t *session_create_batch(const kernels_t *k, batch_problem_t p, float *W, float *Wd, double *loss, double *forces);
+/** Bytes a batched session allocated for its state and scratch (0 for one-hot sessions). */
+size_t session_batch_bytes(const session_t *s);
 /** Zeroes the optimizer state (with new weights). */
 void session_reset_state(session_t *s);
 void session_set_hyper(session_t *s, double lr, double lambda, double weightDecay, double beta1, double beta2, double eps);

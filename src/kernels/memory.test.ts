@@ -10,7 +10,8 @@ import { UserError } from '../core/errors.js';
 import { initWeights } from '../core/init.js';
 import { problemOf } from '../core/train.js';
 import type { Backend, Session } from './backend.js';
-import { nativeMemory } from './native.js';
+import { createNativeBackend, loadNative, nativeBatchMemory, nativeMemory, type Addon } from './native.js';
+import { batchProblem } from '../test-support/batch-fixtures.js';
 import { referenceBackend } from './reference.js';
 import { selectBackend } from './select.js';
 import { createWasmBackend, WASM_MEMORY_BYTES } from './wasm.js';
@@ -64,6 +65,30 @@ describe('native memory estimate', () => {
     const perThread = 4 * (6400 + 4096 + 3200 + 80 + 5120);
     expect(nativeMemory(p, 1)).toEqual({ bytes: 32000 + 81920 + 3200 + perThread, fits: null });
     expect(nativeMemory(p, 3).bytes - nativeMemory(p, 1).bytes).toBe(2 * perThread);
+  });
+});
+
+const LOADED = await loadNative();
+
+(LOADED.addon ? describe : () => {})('native batched memory estimate', () => {
+  it.each([
+    [{ instances: 2, n: 37, m: 100, B: 50 }, 'relu', false, 'adamw'],
+    [{ instances: 1, n: 20, m: 300, B: 64 }, 'linear', false, 'sgd'], // n (m + B) < B m: the GRAM shortcut
+    [{ instances: 3, n: 33, m: 17, B: 9 }, 'layernorm', true, 'adam'],
+  ] as const)('%o %s untied=%s %s: the estimate is what the addon allocates, up to its 64-byte rounding', async (shape, hidden, untied, optimizer) => {
+    const native = (await createNativeBackend())!;
+    const p = batchProblem(shape, hidden, untied, 0.01, optimizer, 2);
+    const size = shape.instances * shape.n * shape.m;
+    const s = native.createSession(p, new Float32Array(size), untied ? new Float32Array(size) : undefined);
+    sessions.push(s);
+    const addonBytes = (LOADED.addon as Addon).batchBytes((s as unknown as { handle: object }).handle);
+    // what JavaScript holds: W (and W_dec), loss, forces and the float32 noise [instances, m16]
+    const js = 4 * size * (untied ? 2 : 1) + 8 * 4 * shape.instances + 4 * shape.instances * Math.ceil(shape.m / 16) * 16;
+    const need = nativeBatchMemory(p, 2);
+    expect(native.memory!(p)).toEqual(need);
+    expect(need.fits).toBeNull();
+    expect(need.bytes).toBeLessThanOrEqual(js + addonBytes);
+    expect(js + addonBytes - need.bytes).toBeLessThan(64 * 30); // at most 30 allocations, each rounded up by < 64 bytes
   });
 });
 

@@ -19,7 +19,7 @@ import { selectBackend } from './select.js';
 import { createWasmBackend } from './wasm.js';
 
 const LOADED = await loadNative();
-const describeBuilt = LOADED.addon ? describe : describe.skip;
+const describeBuilt = LOADED.addon ? describe : () => {};
 
 let native: Backend;
 let wasm: Backend;

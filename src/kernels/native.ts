@@ -42,6 +42,8 @@ export interface Addon {
   createBatch(W: Float32Array, Wd: Float32Array | null, loss: Float64Array, forces: Float64Array, dims: number[], kernels?: string): object;
   /** One batched command: X [instances, B, n], xi [instances, m16] or null, read during the call. */
   runBatch(h: object, cmd: number, withForces: number, stepSize: number, bc2Sqrt: number, X: Float32Array, xi: Float32Array | null): void;
+  /** Bytes a batched session allocated in the addon (state and scratch; tests of nativeBatchMemory). */
+  batchBytes(h: object): number;
   dispose(h: object): void;
   /** Benchmark and test probes (native/src/probe.c). */
   fmaPeak(iters: number, kernels?: string): [flops: number, seconds: number];
@@ -310,24 +312,27 @@ export function nativeMemory(p: Problem, threads: number): { bytes: number; fits
   return { bytes, fits: size > MAX_ARRAY_LENGTH ? `over the ${MAX_ARRAY_LENGTH} values one array can hold` : null };
 }
 
-/** Floats from `at` to the next array of the arena (native/src/batch-layout.c reserve). */
+/** The arena offset after `floats` reserved at `at` (native/src/batch-layout.c reserve: 16-float aligned, 16 spare). */
 const reserve = (at: number, floats: number) => Math.floor((at + floats + 31) / 16) * 16;
 /** Largest arena offset a 32-bit list record holds. */
 const MAX_ARENA_FLOATS = 2 ** 32;
 
 /**
  * Bytes of a batched native session, counted from native/src/batch-layout.c `batch_create`
- * (keep the two in step): float32 W and W_dec (JS), the optimizer state (per slot [instances][n][m16],
- * twice when untied), the arena (Wdecᵀ [m, n16], W and W_dec by panels [n, m16], H, H̃ and Q
- * [B, m16 + 16], C [n + 1, n16] with the GRAM shortcut), O [B, n16], Gᵀ and Xᵀ [n, B + 16], the
- * lists (8-byte records: X, G [B, n], H [B, m], columns [R, 2B], and with GRAM W [n + 1, m], X [B, n + 1]),
- * per-thread gradient rows [8, m16], and the per-row statistics. Allocations rounded to 64 bytes are not counted.
+ * (keep the two in step): float32 W and W_dec, loss and forces, the float32 noise (JS); in the
+ * addon the optimizer state (per slot [instances][n][m16], twice when untied), the arena
+ * (Wdecᵀ [m, n16], W and W_dec by panels [n, m16], H, H̃ and Q [B, m16 + 16], C [n + 1, n16]
+ * with the GRAM shortcut), O [B, n16], Gᵀ and Xᵀ [n, B + 16], the gradient block [R, 64], the
+ * lists (8-byte records: X and G [B, n], H [B, m] unless GRAM, columns [R, 2B], with GRAM W
+ * [n + 1, m] and X [B, n + 1]) and their counts, and per-row statistics. Each allocation is
+ * rounded up to 64 bytes in the addon, which this leaves out (under 2 KiB in all).
  */
 export function nativeBatchMemory(p: Problem, threads: number): { bytes: number; fits: string | null } {
+  void threads; // the threads share one layout (rows split between them)
   const { nInstances: I, nFeatures: n, nHidden: m, batchSize: B } = p;
   const n16 = Math.ceil(n / 16) * 16, m16 = Math.ceil(m / 16) * 16, R = p.untied ? 2 * n : n;
   const gram = p.hidden === 'linear' && n * (m + B) < B * m;
-  const weights = I * n * m * (p.untied ? 2 : 1);
+  const js = 4 * I * n * m * (p.untied ? 2 : 1) + 32 * I + 4 * I * m16;
   const slots = OPTIMIZERS[p.optimizer]?.stateSlots ?? 2;
   const state = slots * I * n * m16 * (p.untied ? 2 : 1);
   let arena = reserve(0, m * n16);
@@ -335,10 +340,11 @@ export function nativeBatchMemory(p: Problem, threads: number): { bytes: number;
   if (p.untied) arena = reserve(arena, n * m16);
   for (let k = 0; k < 3; k++) arena = reserve(arena, B * (m16 + 16));
   if (gram) arena = reserve(arena, (n + 1) * n16);
-  const floats = B * n16 + 2 * n * (B + 16) + threads * 8 * m16;
-  const records = B * n + (gram ? 0 : B * m) + B * n + R * 2 * B + (gram ? (n + 1) * m + B * (n + 1) : 0);
-  const small = 4 * (4 * B + R + (gram ? n + 1 : 0)) + 8 * (B + 2 * I * B + 3 * I * R);
-  const bytes = 4 * (weights + state + arena + floats) + 8 * records + small + 16 * I;
+  const floats = B * n16 + 2 * n * (B + 16) + R * 64;
+  const records = 2 * B * n + (gram ? 0 : B * m) + R * 2 * B + (gram ? (n + 1) * m + B * (n + 1) : 0);
+  const counts = 3 * B + R + (gram ? n + 1 + B : 0);
+  const doubles = B + 2 * I * B + 3 * I * R;
+  const bytes = js + 4 * (state + arena + floats + counts) + 8 * (records + doubles);
   const fits = I * n * m > MAX_ARRAY_LENGTH ? `over the ${MAX_ARRAY_LENGTH} values one array can hold` : arena >= MAX_ARENA_FLOATS ? 'over the 16 GiB the batched lists address' : null;
   return { bytes, fits };
 }
