@@ -214,7 +214,7 @@ static napi_value js_run(napi_env env, napi_callback_info info) {
   double stepSize, bc2Sqrt;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   handle_t *h = argc == 5 ? get_handle(env, argv[0]) : NULL;
-  if (!h) return fail(env, "run: expected a live session");
+  if (!h || h->xCount != 0) return fail(env, "run: expected a live one-hot session (batched sessions step with runBatch)");
   CHECK(napi_get_value_int32(env, argv[1], &cmd));
   CHECK(napi_get_value_int32(env, argv[2], &forces));
   CHECK(napi_get_value_double(env, argv[3], &stepSize));
