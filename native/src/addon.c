@@ -158,8 +158,8 @@ static napi_value js_create_batch(napi_env env, napi_callback_info info) {
     if (napi_get_element(env, argv[4], i, &e) != napi_ok || napi_get_value_int32(env, e, &d[i]) != napi_ok) return fail(env, "createBatch: dims must be 11 integers");
   }
   batch_problem_t p = {d[0], d[1], d[2], d[3], d[4], d[5] != 0, d[6] != 0, d[7] != 0, d[8], d[9], d[10]};
-  if (p.instances < 1 || p.n < 1 || p.m < 1 || p.B < 1 || p.hidden < HIDDEN_LINEAR || p.hidden > HIDDEN_LAYERNORM || p.threads < 1 || p.optimizer < OPT_SGD ||
-      p.optimizer > OPT_ADAMW || p.stateSlots < 0 || p.stateSlots > 2) {
+  if (p.instances < 1 || p.n < 1 || p.m < 1 || p.B < 1 || p.hidden < HIDDEN_LINEAR || p.hidden > HIDDEN_LAYERNORM || p.threads < 1 || p.optimizer < 0 ||
+      p.optimizer >= OPT_COUNT || p.stateSlots < 0 || p.stateSlots > 2) {
     return fail(env, "createBatch: bad dims");
   }
   const size_t size = (size_t)p.instances * p.n * p.m;
