@@ -4,11 +4,11 @@
 // it says so in one line and exits 0, and `--backend auto` uses the wasm kernels.
 // The addon carries the stamp of the sources it was compiled from (scripts/native-stamp.mjs);
 // with --if-stale (`npm run build`) an addon whose stamp matches native/src is kept, and
-// anything else (sources changed, built by another Node, not built) is rebuilt.
+// anything else (sources changed, not built) is rebuilt.
 //
 //   node scripts/build-native.mjs [--dir native] [--if-stale]     (INCIDENTAL_SKIP_NATIVE=1 skips it)
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,14 +20,9 @@ const ifStale = args.includes('--if-stale');
 const say = (line) => console.log(`build:native: ${line}`);
 const addonPath = join(dir, 'build/Release/incidental_native.node');
 
-/** The stamp compiled into the built addon, or null when there is none that loads in this Node. */
-function builtStamp() {
-  if (!existsSync(addonPath)) return null;
-  try {
-    return createRequire(import.meta.url)(addonPath).sourceStamp ?? null;
-  } catch {
-    return null; // built for another Node (ABI) or damaged: rebuild
-  }
+/** Whether the built addon was compiled from the sources with `stamp` (found in its bytes: nothing is loaded, so nothing can crash here). */
+function builtFrom(stamp) {
+  return existsSync(addonPath) && readFileSync(addonPath).includes(stamp);
 }
 
 function nodeGyp() {
@@ -43,7 +38,7 @@ function main() {
   if (process.env.INCIDENTAL_SKIP_NATIVE) return say('skipped (INCIDENTAL_SKIP_NATIVE is set); the wasm kernels will be used');
   if (!existsSync(join(dir, 'binding.gyp'))) return say(`no ${join(dir, 'binding.gyp')}; skipped`);
   const stamp = sourceStamp(dir);
-  if (ifStale && stamp !== null && builtStamp() === stamp) return say(`up to date (${addonPath}, sources ${stamp.slice(0, 12)})`);
+  if (ifStale && stamp !== null && builtFrom(stamp)) return say(`up to date (${addonPath}, sources ${stamp.slice(0, 12)})`);
   const gyp = nodeGyp();
   if (!gyp) return say("node-gyp not found (it ships with npm); skipped, the wasm kernels will be used");
   // the headers of the running node (Debian's nodejs: /usr/include/node; official tarballs: <prefix>/include/node)
