@@ -27,6 +27,11 @@ if (!LOADED.addon) {
       expect((await selectBackend('auto', p, false)).name).toBe('wasm');
       await expect(selectBackend('native', p, false)).rejects.toThrow(/"native" is not available on this platform \(.+\)/);
     });
+
+    // an addon built from older sources would silently leave every test below unrun
+    it('is not merely stale (then the native tests would be skipped: run npm run build:native)', () => {
+      expect(LOADED.addon === null && LOADED.reason).not.toMatch(/npm run build:native/);
+    });
   });
 }
 
