@@ -4,7 +4,7 @@
  * widened, narrowed or inverted fails here. (reproduce.test.ts only sees that a PASS/FAIL
  * cell exists.) The experiments are driven through `analyze` with a synthetic LoadRun.
  * Experiments C, D and F report tables and figures but no checks; J, K and L's checks are
- * tested on made-up results in jl-check.test.ts and k-check.test.ts.
+ * tested on made-up results in beyond-checks.test.ts (with G, H and I) and k-check.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { SparsifyPoint, SparsifyResult } from '../../analysis/sparsify.js';
@@ -181,7 +181,7 @@ describe('E: bipolar noise sparsifies (final fourth norm above 0.5 at the larges
 });
 
 describe('the checks each experiment reports', () => {
-  it('A–F on synthetic test-scale results: B two, E two, C, D and F none (A, J, K and L: a-check, jl-check and k-check tests)', async () => {
+  it('A–F on synthetic test-scale results: B two, E two, C, D and F none (A: a-check; G–L: beyond-checks and k-check tests)', async () => {
     const { load } = loadWithCounts(() => 1);
     const snaps = loadWithSnapshots(() => [snapshot(0, [0.2, 0.2]), snapshot(1000, [0.2, 0.2])]);
     const counts: Record<string, number> = {};
