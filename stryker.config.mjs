@@ -32,6 +32,8 @@ export default {
   mutate: [
     // the model (forward, loss, gradient) and the reference session that uses it
     'src/core/model.ts',
+    // the general model's data generation
+    'src/core/data.ts',
     'src/kernels/reference.ts',
     // optimizers, RNG, noise, initial weights, the training loop's noise plumbing
     'src/core/optimizers.ts',
@@ -54,6 +56,9 @@ export default {
     'src/reproduce/experiments/a-sparsification.ts',
     'src/reproduce/experiments/b-count-vs-m.ts',
     'src/reproduce/experiments/e-noise.ts',
+    'src/reproduce/experiments/g-cooccurrence.ts',
+    'src/reproduce/experiments/h-mechanisms.ts',
+    'src/reproduce/experiments/i-necessary.ts',
     'src/reproduce/experiments/j-duplication.ts',
     'src/reproduce/experiments/k-race.ts',
     'src/reproduce/experiments/l-slow-regularization.ts',
