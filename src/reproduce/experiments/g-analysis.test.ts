@@ -1,0 +1,72 @@
+/**
+ * G's analysis on synthetic runs (no training): per data condition each instance's
+ * polysemantic count is chosen (features 2j, 2j+1 at ±1 on neuron j: polysemantic by the
+ * share rule), so the check, the smallest p's counts against the one-hot counts by Welch's
+ * interval, is made to pass (equal means) and made to fail (all zero, or higher), and the
+ * answer's reading follows. Interval numbers by hand: one-hot counts 1, 2, 1, 2 have
+ * variance 1/3, so against four zeros se = √(1/12), Welch df = 3, t = 3.182: the interval
+ * is −1.5 ± 0.92, below 0.
+ */
+import { describe, expect, it } from 'vitest';
+import { snapshot, weightsWithPolysemantic } from '../../test-support/synthetic-runs.js';
+import type { ExperimentAnalysis, LoadRun } from '../types.js';
+import { batchFor, experimentG, type CooccurrenceParams } from './g-cooccurrence.js';
+
+const p: CooccurrenceParams = { n: 8, m: 8, instances: 4, instancesPerRun: 2, pn: [0.1, 1, 2], batchTimesP: 1, steps: 10 };
+
+/** counts[condition] per instance 0–3; condition 'onehot' or the p·n value; fourth: final fourth norm per condition. */
+function analyze(counts: Record<string, number[]>, fourth: (cond: string) => number = () => 0.95): ExperimentAnalysis {
+  const load: LoadRun = (spec) => {
+    const c = spec.config;
+    const cond = c.data === 'onehot' ? 'onehot' : String(Math.round(c.featureProbability * p.n * 1000) / 1000);
+    const first = (c.seed - 11_014) * p.instancesPerRun;
+    const mine = counts[cond].slice(first, first + c.nInstances);
+    const W = weightsWithPolysemantic(mine, p.n, p.m);
+    const f = mine.map(() => fourth(cond));
+    return { config: c, shape: [c.nInstances, p.n, p.m], W0: new Float32Array(W.length), W, snapshots: [snapshot(0, f.map(() => 0.1)), snapshot(10, f)], backend: 'synthetic', wallTimeSeconds: 0 };
+  };
+  const a = experimentG.analyze(p, load, 'test');
+  if (a instanceof Promise) throw new Error('G analyzes synchronously');
+  return a;
+}
+
+describe('G: the one-hot limit, from the runs', () => {
+  it('the runs: one-hot, then each p·n with p = p·n/n and B = round(B·p·n/p·n), in chunks', () => {
+    const runs = experimentG.runs(p);
+    expect(runs.map((r) => [r.config.data, r.config.featureProbability, r.config.batch, r.config.nInstances, r.config.seed])).toEqual([
+      ['onehot', 0.1, null, 2, 11_014], ['onehot', 0.1, null, 2, 11_015],
+      ['bernoulli', 0.1 / 8, 80, 2, 11_014], ['bernoulli', 0.1 / 8, 80, 2, 11_015],
+      ['bernoulli', 1 / 8, 8, 2, 11_014], ['bernoulli', 1 / 8, 8, 2, 11_015],
+      ['bernoulli', 2 / 8, 4, 2, 11_014], ['bernoulli', 2 / 8, 4, 2, 11_015],
+    ]);
+    expect(batchFor({ ...p, n: 8 }, 100)).toBe(1); // never below one row
+  });
+
+  it('the smallest p with the one-hot counts (means equal): pass, read as the one-hot limit', () => {
+    const a = analyze({ onehot: [1, 2, 1, 2], '0.1': [2, 1, 2, 1], '1': [1, 1, 1, 1], '2': [0, 0, 0, 0] });
+    expect(a.checks.length).toBe(1);
+    expect(a.checks[0].pass).toBe(true);
+    expect(a.answer).toContain('against 1.50 [0.58, 2.42] for one-hot data: the same within the uncertainty');
+    expect(a.answer).toContain('the counts are 1.50, 1.00, 0.00 (one-hot 1.50, n²/4m = 2.00), exactly 0 in every model at p·n = 2');
+    expect(a.answer).toContain('the final fourth norms 0.95, 0.95, 0.95 (one-hot 0.95) show the encodings are one-hot at small p');
+    expect(a.answer).toContain('polysemanticity falls with co-occurrence');
+  });
+
+  it('all zero at the smallest p: fail, lower, and polysemanticity vanishes already there', () => {
+    const a = analyze({ onehot: [1, 2, 1, 2], '0.1': [0, 0, 0, 0], '1': [0, 0, 0, 0], '2': [0, 0, 0, 0] }, (c) => (c === '0.1' ? 0.5 : 0.95));
+    expect(a.checks[0].pass).toBe(false);
+    expect(a.checks[0].measured).toBe('p·n=0.1: 0.00 vs one-hot 1.50; difference 95 % CI [−2.42, −0.58]');
+    expect(a.answer).toContain('for one-hot data: lower, contradicting our prediction');
+    expect(a.answer).toContain('exactly 0 in every model at p·n = 0.1, 1, 2');
+    expect(a.answer).toContain('are not all one-hot yet');
+    expect(a.answer).toContain('vanishes already at the rarest co-occurrence we trained');
+  });
+
+  it('more polysemantic neurons at the smallest p than one-hot: fail, higher', () => {
+    const a = analyze({ onehot: [1, 2, 1, 2], '0.1': [4, 4, 4, 4], '1': [2, 2, 2, 2], '2': [1, 1, 1, 1] });
+    expect(a.checks[0].pass).toBe(false);
+    expect(a.answer).toContain('for one-hot data: higher, contradicting');
+    // T·B·p² co-occurring rows per pair: 10 · 80 · (0.1/8)² = 0.125 → "0", 10 · 8 · (1/8)² = 1.25 → "1", 10 · 4 · (2/8)² = 2.5 → "3"
+    expect(a.answer).toContain('about T·B·p² = 0, 1, 3 rows over the 10 steps');
+  });
+});
