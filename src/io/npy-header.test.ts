@@ -178,3 +178,47 @@ describe('.npy writer', () => {
     expect(() => encodeNpy(new Float32Array(5), [2, 3])).toThrow('encodeNpy: shape [2,3] holds 6 values, data has 5');
   });
 });
+
+describe('.npy edges the mutation study found untested', () => {
+  it('the header text is UTF-8 in version 3 and Latin-1 in versions 1 and 2 (é is the bytes C3 A9)', () => {
+    const text = dict("'<fé'");
+    expect(refusal(file(text, 8, 3))).toBe('x.npy: dtype "<fé" is not supported (use little-endian float32 or float64)');
+    expect(refusal(file(text, 8, 2))).toBe('x.npy: dtype "<fÃ©" is not supported (use little-endian float32 or float64)');
+    expect(refusal(file(text, 8, 1))).toBe('x.npy: dtype "<fÃ©" is not supported (use little-endian float32 or float64)');
+  });
+
+  it('an unsupported dtype is quoted cut to 40 characters', () => {
+    const long = `<${'f'.repeat(99)}`;
+    expect(refusal(file(dict(`'${long}'`), 8))).toBe(`x.npy: dtype ${JSON.stringify(long.slice(0, 40))} is not supported (use little-endian float32 or float64)`);
+  });
+
+  it('exactly 10 bytes (version 1) and exactly 12 bytes (version 2) are long enough for the prefix; the empty header is then malformed', () => {
+    const v1 = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0]);
+    expect(refusal(v1)).toBe('x.npy: malformed .npy header (expected "{" at 0): ""');
+    const v2 = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0, 0, 0, 0]);
+    expect(refusal(v2)).toBe('x.npy: malformed .npy header (expected "{" at 0): ""');
+  });
+
+  it('a zero-size array: the header ends exactly at the end of the file, and that is a whole file', () => {
+    const bytes = encodeNpy(new Float32Array(0), [0]);
+    expect(bytes.length).toBe(128); // np.save(np.zeros((0,), np.float32)) writes 128 bytes (numpy 2.4.6)
+    const a = decodeNpy(bytes, SRC);
+    expect(a.shape).toEqual([0]);
+    expect(a.data.length).toBe(0);
+  });
+
+  it('without a source name, messages say "npy data"', () => {
+    expect(() => decodeNpy(new Uint8Array(3))).toThrow(/^npy data: not a \.npy file \(3 bytes/);
+  });
+
+  it('the growth room for the first axis is 21 minus its digits: a rank-14 header np.save writes in 128 bytes', () => {
+    // np.save(f, np.zeros((10,) + (1,) * 13, np.float32)) (numpy 2.4.6): header length 118, the dict,
+    // 21 − 2 = 19 spaces of growth room and 2 of alignment, then \n
+    const shape = [10, ...new Array(13).fill(1)];
+    const bytes = encodeNpy(new Float32Array(10), shape);
+    expect(bytes[8] | (bytes[9] << 8)).toBe(118);
+    const text = new TextDecoder('latin1').decode(bytes.subarray(10, 128));
+    expect(text).toBe(`{'descr': '<f4', 'fortran_order': False, 'shape': (10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), }${' '.repeat(21)}\n`);
+    expect(bytes.length).toBe(128 + 40);
+  });
+});
