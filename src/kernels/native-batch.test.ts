@@ -3,7 +3,7 @@
 // (n, m, B not multiples of 4 or 16, m % 16 = 1 and 15, B = 1, n = 1, sparse and dense X,
 // all-zero rows; the GRAM shortcut of a linear layer), for each hidden layer, tied and untied,
 // with and without noise, each loss switch off, each optimizer: losses, forces, weights and
-// evaluate(X); whole training loops against the reference and wasm; the same bytes for 1, 2
+// evaluate(X); the gradient itself (one SGD step at lr 1); whole training loops against the reference and wasm; the same bytes for 1, 2
 // and 3 threads and for the AVX-512, AVX2 and portable C builds. Where the addon is not built,
 // src/kernels/native.test.ts tests the fallback and these tests do not run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,35 @@ describeBuilt('native batched session against the float64 reference', () => {
     const s = { instances: 2, n: 6, m: 17, B: 5 };
     for (const hidden of ['relu', 'layernorm'] as HiddenLayer[]) {
       for (const untied of [false, true]) agree(batchProblem(s, hidden, untied, 0.1, optimizer), batchFixtures(s, 41), 20, untied);
+    }
+  });
+});
+
+describeBuilt('native batched gradient, one SGD step at lr 1 (W0 − W1 = ∇L), against the reference', () => {
+  const gradients = SHAPES.slice(1).flatMap((s) => HIDDEN_LAYERS.flatMap((hidden) => [false, true].map((untied) => [s, hidden, untied] as const)));
+  it.each(gradients)('%o %s untied=%s: with and without noise, each switch off, λ > 0', (s, hidden, untied) => {
+    const f = batchFixtures(s, 7 * s.n + s.m);
+    const X = f.batch(), xi = f.noise();
+    for (const [noise, switches] of [
+      [false, {}],
+      [true, {}],
+      [true, { benefit: false }],
+      [false, { interference: false }],
+    ] as const) {
+      const p = { ...batchProblem(s, hidden, untied, 0.05, 'sgd'), ...switches, hyper: { ...batchProblem(s, hidden, untied, 0.05).hyper, lr: 1 } };
+      const [a, b] = [open(native, p, f), referenceBackend.createSession(p, f.W0, untied ? f.D0 : undefined)];
+      a.step(noise ? xi : null, false, X);
+      b.step(noise ? xi : null, false, X);
+      const pairs: [ArrayLike<number>, ArrayLike<number>][] = [[a.weights(), b.weights()]];
+      if (untied) pairs.push([a.decoderWeights()!, b.decoderWeights()!]);
+      for (const [wa, wb] of pairs) {
+        const W0 = wa === a.weights() ? f.W0 : f.D0;
+        const ga = Array.from(W0, (w, k) => w - wa[k]), gb = Array.from(W0, (w, k) => w - wb[k]);
+        const scale = Math.max(1, ...gb.map(Math.abs));
+        // float32 sums of B·n terms against float64: a few ulps of the largest entry
+        expect(maxAbsDiff(ga, gb) / scale, `noise=${noise} ${JSON.stringify(switches)}`).toBeLessThan(2e-5);
+        expect(gb.some((g) => g !== 0)).toBe(true);
+      }
     }
   });
 });
