@@ -35,7 +35,7 @@ static void gram_rows(batch_t *b, const float *W, const float *xi, int noise, in
   const int n = b->p.n, m = b->p.m;
   for (int r = r0; r < r1; r++) {
     rec_t *q = b->WL + (size_t)r * m;
-    const rec_t *end = r < n || noise ? compact_row(r < n ? W + (size_t)r * m : xi, m, b->Wt, 16, q) : q;
+    const rec_t *end = r < n || noise ? b->k->compact(r < n ? W + (size_t)r * m : xi, m, b->Wt, 16, q) : q;
     b->WLC[r] = (int32_t)(end - q);
   }
   if (r0 >= r1) return;
@@ -57,7 +57,7 @@ static void forward(batch_t *b, int inst, int t, int T, int noise) {
   for (int r = b0; r < b1; r++) {
     const float *x = X + (size_t)r * n;
     rec_t *q = b->XL + (size_t)r * n;
-    b->XC[r] = (int32_t)(compact_row(x, n, b->PE, 16, q) - q);
+    b->XC[r] = (int32_t)(b->k->compact(x, n, b->PE, 16, q) - q);
     for (int i = 0; i < n; i++) b->XT[(size_t)i * b->cRow + r] = x[i];
   }
   sync_all(b); /* every row of the packed weights is written before any panel reads it */
@@ -72,7 +72,7 @@ static void forward(batch_t *b, int inst, int t, int T, int noise) {
     gram_rows(b, W, xi, noise, i0, t == T - 1 ? n + 1 : i1);
     for (int r = b0; r < b1; r++) {
       rec_t *q = b->XO + (size_t)r * (n + 1);
-      rec_t *end = compact_row(X + (size_t)r * n, n, b->C, 16, q);
+      rec_t *end = b->k->compact(X + (size_t)r * n, n, b->C, 16, q);
       if (noise) end->at = b->C + 16 * (uint32_t)n, end->v = 1, end++;
       b->XOC[r] = (int32_t)(end - q);
     }
@@ -81,7 +81,7 @@ static void forward(batch_t *b, int inst, int t, int T, int noise) {
   /* the lists point into Wdecᵀ only: they are read after the barrier that ends this phase */
   for (int r = b0; r < b1; r++) {
     rec_t *q = b->HL + (size_t)r * m;
-    b->HC[r] = (int32_t)(compact_row(HN + (size_t)r * b->hRow, m, b->Wt, 16, q) - q);
+    b->HC[r] = (int32_t)(b->k->compact(HN + (size_t)r * b->hRow, m, b->Wt, 16, q) - q);
   }
 }
 
@@ -129,8 +129,8 @@ static void gradient(batch_t *b, int inst, int t, int T, int to, int part) {
   for (int r = r0; r < r1; r++) {
     rec_t *start = b->CL + (size_t)r * listStride, *q = start;
     const int i = r < n ? r : r - n;
-    if (!untied || r >= n) q = compact_row(b->GT + (size_t)i * b->cRow, B, HN, (uint32_t)b->hRow, q);
-    if (!untied || r < n) q = compact_row(b->XT + (size_t)i * b->cRow, B, b->Q, (uint32_t)b->hRow, q);
+    if (!untied || r >= n) q = b->k->compact(b->GT + (size_t)i * b->cRow, B, HN, (uint32_t)b->hRow, q);
+    if (!untied || r < n) q = b->k->compact(b->XT + (size_t)i * b->cRow, B, b->Q, (uint32_t)b->hRow, q);
     b->CC[r] = (int32_t)(q - start);
   }
   if (r0 >= r1) return;

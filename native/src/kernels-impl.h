@@ -238,6 +238,7 @@ const kernels_t KERNELS = {
   .product = product,
   .update = update,
   .list_panels = list_panels,
+  .compact = compact,
   .fma_loop = fma_loop,
   .fma_flops_per_iter = 2 * VW * FMA_CHAINS,
 };

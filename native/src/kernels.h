@@ -55,6 +55,8 @@ typedef struct {
    */
   void (*list_panels)(const rec_t *lists, size_t listStride, const int32_t *counts, int r0, int r1, const float *base, size_t panelStride, int panels, float *out,
                       size_t outStride, size_t outPanel);
+  /** compact_row (batch.h), vectorized where the instruction set can: the same records. */
+  rec_t *(*compact)(const float *src, int count, uint32_t at, uint32_t stride, rec_t *q);
   /** The peak probe: independent FMA chains in registers (benchmarks only). */
   double (*fma_loop)(long iters);
   int fma_flops_per_iter;

@@ -79,3 +79,36 @@ static void list_panels(const rec_t *lists, size_t listStride, const int32_t *co
   for (; p + LIST_NP <= panels; p += LIST_NP) list_group(lists, listStride, counts, r0, r1, base + p * panelStride, panelStride, out + p * outPanel, outStride, outPanel, LIST_NP);
   for (; p < panels; p++) list_group(lists, listStride, counts, r0, r1, base + p * panelStride, panelStride, out + p * outPanel, outStride, outPanel, 1);
 }
+
+#if defined(__AVX512F__) && VW == 16
+/**
+ * compact_row (batch.h) with AVX-512: 16 values at a time, their records built in two registers
+ * (offset and value interleaved) and the nonzero ones packed by a compress; the same records as
+ * the portable version (C's v != 0 is the unordered not-equal compare). Each full store may
+ * write records past the new end, never past `count` records from where the row's list began.
+ */
+static rec_t *compact(const float *src, int count, uint32_t at, uint32_t stride, rec_t *q) {
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  __m512i offsets = _mm512_add_epi32(_mm512_set1_epi32((int)at), _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)stride)));
+  const __m512i step = _mm512_set1_epi32((int)(16 * stride));
+  int j = 0;
+  for (; j + 16 <= count; j += 16, offsets = _mm512_add_epi32(offsets, step)) {
+    const __m512 v = _mm512_loadu_ps(src + j);
+    const __mmask16 nz = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    if (!nz) continue;
+    const __m512i bits = _mm512_castps_si512(v);
+    const __mmask8 low = (__mmask8)(nz & 0xff), high = (__mmask8)(nz >> 8);
+    _mm512_storeu_si512((void *)q, _mm512_maskz_compress_epi64(low, _mm512_permutex2var_epi32(offsets, lo, bits)));
+    q += __builtin_popcount(low);
+    _mm512_storeu_si512((void *)q, _mm512_maskz_compress_epi64(high, _mm512_permutex2var_epi32(offsets, hi, bits)));
+    q += __builtin_popcount(high);
+  }
+  return compact_row(src + j, count - j, at + (uint32_t)j * stride, stride, q);
+}
+#else
+static rec_t *compact(const float *src, int count, uint32_t at, uint32_t stride, rec_t *q) {
+  return compact_row(src, count, at, stride, q);
+}
+#endif
