@@ -21,6 +21,16 @@ import { createWasmBackend } from './wasm.js';
 const LOADED = await loadNative();
 const describeBuilt = LOADED.addon ? describe : () => {};
 
+if (!LOADED.addon) {
+  describe('native backend not built here: batches', () => {
+    it('auto trains batches on wasm; asking for native names the reason', async () => {
+      const p = batchProblem({ instances: 1, n: 5, m: 7, B: 3 }, 'relu', true, 0.01);
+      expect((await selectBackend('auto', p, true)).name).toBe('wasm');
+      await expect(selectBackend('native', p, true)).rejects.toThrow(/"native" is not available on this platform \(.+\)/);
+    });
+  });
+}
+
 let native: Backend;
 let wasm: Backend;
 /** A backend per kernel build this CPU runs, best first. */
