@@ -8,6 +8,9 @@
  * mutants are not counted. Usage:
  *   node scripts/mutation-survivors.mjs [group ...]   (default: every reports/mutation/<group>.json)
  *   node scripts/mutation-survivors.mjs --summary      (scores only)
+ *   node scripts/mutation-survivors.mjs --markdown     (docs/mutation-survivors.md's lists: one row per
+ *     surviving mutant with its reason from docs/mutation-survivor-reasons.json, keyed
+ *     "file:line:column", "file:line" or "file:from-to" (a line range), most specific first)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +18,19 @@ import { join } from 'node:path';
 const dir = 'reports/mutation';
 const args = process.argv.slice(2);
 const summaryOnly = args.includes('--summary');
+const markdown = args.includes('--markdown');
+const reasonsFile = 'docs/mutation-survivor-reasons.json';
+const reasons = markdown && existsSync(reasonsFile) ? JSON.parse(readFileSync(reasonsFile, 'utf8')) : {};
+const ranges = Object.entries(reasons)
+  .map(([key, why]) => /^(.*):(\d+)-(\d+)$/.exec(key) && { file: RegExp.$1, from: Number(RegExp.$2), to: Number(RegExp.$3), why })
+  .filter(Boolean);
+function reasonOf(path, line, column) {
+  const exact = reasons[`${path}:${line}:${column}`] ?? reasons[`${path}:${line}`];
+  if (exact) return exact;
+  const r = ranges.find((x) => x.file === path && line >= x.from && line <= x.to);
+  return r ? r.why : '(no reason given yet)';
+}
+const cell = (t) => String(t).replace(/\|/g, '\\|').replace(/`/g, "'");
 let groups = args.filter((a) => !a.startsWith('--'));
 if (groups.length === 0) {
   groups = existsSync(dir)
@@ -65,7 +81,19 @@ for (const group of groups) {
   total.undetected += undetected;
   const score = (100 * detected) / Math.max(1, detected + undetected);
   rows.push([group, detected + undetected, score, counts.Survived ?? 0, counts.NoCoverage ?? 0]);
-  if (!summaryOnly) {
+  if (markdown) {
+    console.log(`\n### ${group}: ${score.toFixed(1)} % (${survivors.length} not detected of ${detected + undetected})\n`);
+    if (survivors.length) {
+      console.log('| where | mutant | reason |');
+      console.log('|---|---|---|');
+    }
+    survivors.sort((a, b) => a.path.localeCompare(b.path) || a.m.location.start.line - b.m.location.start.line || a.m.location.start.column - b.m.location.start.column);
+    for (const { path, m, text } of survivors) {
+      const { line, column } = m.location.start;
+      const status = m.status === 'NoCoverage' ? ' (not covered)' : '';
+      console.log(`| ${path.replace(/^src\//, '')}:${line}:${column} | ${m.mutatorName}${status}: \`${cell(text)}\` → \`${cell(shorten(m.replacement ?? ''))}\` | ${cell(reasonOf(path, line, column))} |`);
+    }
+  } else if (!summaryOnly) {
     console.log(`== ${group}: ${score.toFixed(1)} % of ${detected + undetected} (killed ${counts.Killed ?? 0}, timeout ${counts.Timeout ?? 0}, survived ${counts.Survived ?? 0}, no coverage ${counts.NoCoverage ?? 0}, compile error ${counts.CompileError ?? 0}, ignored ${counts.Ignored ?? 0})`);
     survivors.sort((a, b) => a.path.localeCompare(b.path) || a.m.location.start.line - b.m.location.start.line || a.m.location.start.column - b.m.location.start.column);
     for (const { path, m, text } of survivors) {
@@ -75,6 +103,7 @@ for (const group of groups) {
     }
   }
 }
+if (markdown) process.exit(0);
 console.log('\ngroup | mutants scored | score | survived | no coverage');
 for (const [g, n, s, sv, nc] of rows) console.log(`${g} | ${n} | ${s.toFixed(1)} % | ${sv} | ${nc}`);
 const all = total.detected + total.undetected;
