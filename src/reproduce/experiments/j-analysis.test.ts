@@ -46,6 +46,14 @@ describe('J: the check from the duplication of the source run', () => {
       [0, 'K = 5 steps', 3], [0, 'K = 10 steps', 3], [0.1, 'K = 5 steps', 3], [0.1, 'K = 10 steps', 3],
     ]);
     expect(rows.filter((r) => r.x === 0).map((r) => r.value)).toEqual([0, 0]);
+    // the table: at σ = 0 identical copies keep both features on the pair (still shared), none moves;
+    // at every σ each of the 3 duplicated neurons is split, shared or moved
+    const row = (q: string) => a.table.find((r) => r.quantity.startsWith(q))!.measured;
+    expect(row('σ=0, K=10:')).toBe('0 of 3 = 0 % [0, 56]; 3; 0');
+    const [split, shared, moved] = /^(\d+) of 3 = .*; (\d+); (\d+)$/.exec(row('σ=0.1, K=10:'))!.slice(1).map(Number);
+    expect(split + shared + moved).toBe(3);
+    expect(row('split after K=5 steps')).toMatch(/^σ=0: 0 %, σ=0\.1: \d+ %$/);
+    expect(a.table.some((r) => r.quantity.startsWith('split after K=10'))).toBe(false); // the last K is in the rows above
   });
 
   it('no polysemantic neuron in the source run: nothing duplicated, the check fails', async () => {

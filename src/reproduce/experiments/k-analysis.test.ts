@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sparsificationWinner } from '../../analysis/race.js';
+import { fitLogistic, wilson } from '../proportions.js';
 import type { ExperimentAnalysis, LoadRun, RunOutcome } from '../types.js';
 import { experimentK, type RaceParams } from './k-race.js';
 
@@ -63,6 +64,16 @@ const conditions = (free: (r: number) => boolean) => ({
 });
 
 describe('K: the agreement of simulation and interference-free prox-SGD, from the runs', () => {
+  it('the runs: four conditions from one seed, each optimizer with its own lr, λ and steps, a snapshot every steps/20', () => {
+    const runs = experimentK.runs({ ...p, prox: { lr: 0.05, lambda: 0.01, steps: 400 }, adamw: { lr: 1e-3, lambda: 1e-3, steps: 10 } });
+    expect(runs.map((r) => [r.label, r.config.optimizer, r.config.interference, r.config.lr, r.config.lambda, r.config.steps, r.config.snapshotEvery, r.config.seed, r.config.nFeatures, r.config.nHidden, r.config.nInstances])).toEqual([
+      ['K prox-SGD, full training', 'prox-sgd', true, 0.05, 0.01, 400, 20, 11_011, 10, 3, 10],
+      ['K AdamW, full training', 'adamw', true, 1e-3, 1e-3, 10, 1, 11_011, 10, 3, 10],
+      ['K prox-SGD, no interference', 'prox-sgd', false, 0.05, 0.01, 400, 20, 11_011, 10, 3, 10],
+      ['K AdamW, no interference', 'adamw', false, 1e-3, 1e-3, 10, 1, 11_011, 10, 3, 10],
+    ]);
+  });
+
   it('the simulation keeps the initial order: every race is won by the initially largest weight', () => {
     const W0 = initial();
     for (let r = 0; r < races; r++) expect(sparsificationWinner(W0, r * 3, 3, p.prox.lambda / 4, 4 * p.prox.lr)).toBe(leader(r));
@@ -79,6 +90,17 @@ describe('K: the agreement of simulation and interference-free prox-SGD, from th
     expect(a.answer).toContain('wins only 70.0 % (95 % CI');
     expect(a.answer).toContain('under prox-SGD and 60.0 % (95 % CI');
     expect(a.answer).toContain('moves 30 % (prox-SGD) and 40 % (AdamW) of the features');
+    // the intervals and the logistic fits of win on the gap 1 − r, recomputed from the races
+    const pct = (k: number) => { const [lo, hi] = wilson(k, 100); return `${k.toFixed(1)} % (95 % CI ${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)} %)`; };
+    expect(a.answer).toContain(`wins only ${pct(70)} of races under prox-SGD and ${pct(60)} under AdamW`);
+    const gap = (r: number) => 1 - (r % 2 ? Math.fround(0.2) : Math.fround(0.3)) / 0.5;
+    const fitOf = (lost: (r: number) => boolean) => fitLogistic(Array.from({ length: races }, (_, r) => gap(r)), Array.from({ length: races }, (_, r) => (lost(r) ? 0 : 1)));
+    const prox = fitOf((r) => r < 30);
+    const adam = fitOf((r) => r >= 60);
+    expect(prox.converged && adam.converged).toBe(true);
+    const f1 = (v: number) => v.toFixed(1).replace('-', '−');
+    const tie = (f: typeof prox) => (1 / (1 + Math.exp(-f.a))).toFixed(2);
+    expect(a.answer).toContain(`the logistic slope on the gap 1 − r is b = ${f1(prox.b)} ± ${f1(prox.bSE)} (prox-SGD) and b = ${f1(adam.b)} ± ${f1(adam.bSE)} (AdamW), from ${tie(prox)} and ${tie(adam)} at a tie.`);
   });
 
   it('98 of 100 agree: fail', () => {

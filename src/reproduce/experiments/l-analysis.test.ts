@@ -50,6 +50,11 @@ const decades = (lambda: number) => Math.round(-1 - Math.log10(lambda));
 describe('L: the AdamW fit behind the check, from the runs', () => {
   it('the runs: both optimizers at every λ, in chunks of instancesPerRun, prox-SGD for max(minSteps, ⌈tStars/(λ·lr)⌉) steps', () => {
     const runs = experimentL.runs(p);
+    // AdamW at its own lr, prox-SGD at its own; a snapshot every steps/40 (at least 1)
+    expect(runs.map((r) => [r.config.lr, r.config.snapshotEvery])).toEqual([
+      ...new Array(6).fill([1e-3, 1]),
+      [0.1, 1], [0.1, 1], [0.1, 1], [0.1, 1], [0.1, 3], [0.1, 3],
+    ]);
     expect(runs.map((r) => [r.config.optimizer, r.config.lambda, r.config.nInstances, r.config.seed, r.config.steps])).toEqual([
       ['adamw', 0.1, 2, 11_012, 10], ['adamw', 0.1, 2, 11_013, 10],
       ['adamw', 0.01, 2, 11_012, 10], ['adamw', 0.01, 2, 11_013, 10],
@@ -72,7 +77,7 @@ describe('L: the AdamW fit behind the check, from the runs', () => {
     expect(a.checks[0].measured).toBe('change per decade of λ 0.00 [0.00, 0.00] polysemantic neurons, mean count 2.00');
     expect(a.answer).toContain('from 0.1 down to 10⁻³: AdamW 0.00 [0.00, 0.00] per decade of λ (mean count 2.00); prox-SGD −1.00 [−1.00, −1.00] per decade of λ (mean count 2.00)');
     expect(a.answer).toContain('At λ = 10⁻³ the counts are 2.00 (AdamW) and 3.00 (prox-SGD) against 2.00 and 1.00 at λ = 0.1');
-    expect(a.answer).toContain('With prox-SGD the count does depend on λ (its interval excludes 0)');
+    expect(a.answer).toContain('With prox-SGD the count does depend on λ (its interval excludes 0), so the paper\'s "λ does not matter" is at least partly Adam\'s doing. Every run converged');
     expect(a.answer).not.toContain('With AdamW the interval excludes 0 too');
     expect(a.answer).toContain('Every run converged');
   });
@@ -94,6 +99,29 @@ describe('L: the AdamW fit behind the check, from the runs', () => {
     const b = analyze((opt, _l, inst) => (opt === 'adamw' ? [2, 3, 3, 2][inst] : 2));
     expect(b.checks[0].measured).toBe('change per decade of λ 0.00 [−0.43, 0.43] polysemantic neurons, mean count 2.50');
     expect(b.checks[0].pass).toBe(true);
+  });
+
+  it('exactly 90 % one-hot counts as converged; two unconverged runs are listed with a comma', () => {
+    // n = 10, 4 instances: 40 features per (optimizer, λ); AdamW at 0.1 keeps 36 one-hot (90 %)
+    const q: SlowParams = { ...p, n: 10, m: 10 };
+    const load: LoadRun = (spec) => {
+      const { optimizer, lambda, nInstances: I } = spec.config;
+      const W = new Float32Array(I * 10 * 10);
+      for (let i = 0; i < I; i++) {
+        // features one-hot on their own neuron, except: AdamW λ = 0.1 leaves feature 9 of its first instance of each run out
+        const out = (optimizer === 'adamw' && lambda === 0.1 ? [9] : []).concat(optimizer === 'prox-sgd' && lambda !== 0.1 ? [8, 9] : []);
+        for (let f = 0; f < 10; f++) if (!(i === 0 && out.includes(f))) W[(i * 10 + f) * 10 + f] = 1;
+      }
+      return { config: spec.config, shape: [I, 10, 10], W0: new Float32Array(W.length), W, snapshots: [], backend: 'synthetic', wallTimeSeconds: 0 };
+    };
+    const a = experimentL.analyze(q, load, 'test');
+    if (a instanceof Promise) throw new Error('L analyzes synchronously');
+    // AdamW 0.1: 2 runs × 1 feature missing = 38/40 = 95 %; prox 0.01 and 0.001: 2 runs × 2 missing = 36/40 = 90 %: converged
+    expect(a.answer).toContain('Every run converged');
+    const b = experimentL.analyze({ ...q, instancesPerRun: 1 }, load, 'test');
+    if (b instanceof Promise) throw new Error('L analyzes synchronously');
+    // one instance per run: 4 runs × 2 missing = 32/40 = 80 %
+    expect(b.answer).toContain('Not every run converged (fewer than 90 % of features one-hot): prox-SGD λ=0.01 (80 % one-hot), prox-SGD λ=10⁻³ (80 % one-hot)');
   });
 
   it('runs with fewer than 90 % of features one-hot are named in the answer', () => {
