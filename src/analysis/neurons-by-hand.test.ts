@@ -42,9 +42,12 @@ function twoInstances(): { W0: Float64Array; W: Float64Array } {
 
 describe('analyzeInstance on a hand-built instance', () => {
   const { W0, W } = twoInstances();
-  const a = analyzeInstance(W0, W, n, m, 1);
+  // computed inside each test, so that what runs there is what is asserted (a mutation run
+  // switches its planted bug on per test)
+  const analyze = () => analyzeInstance(W0, W, n, m, 1);
 
   it('each feature: initial winner and sign, final neuron, sign and weight, its neurons, whether it stayed, the rank of its final neuron in W0', () => {
+    const a = analyze();
     expect(a.fates.map((f) => [f.feature, f.initialWinner, f.initialSign, f.finalNeuron, f.finalSign, f.finalWeight, f.neurons, f.endedOnInitialWinner, f.initialRank])).toEqual([
       [0, 2, 1, 2, -1, -1, [2], true, 0],
       [1, 2, 1, 3, 1, 0.9, [2, 3], false, 1], // 0.4 > 0.3 in W0: rank 1
@@ -56,6 +59,7 @@ describe('analyzeInstance on a hand-built instance', () => {
   });
 
   it('neurons: who is on each with which sign; polysemantic, monosemantic, dead', () => {
+    const a = analyze();
     expect(a.neuronFeatures).toEqual([
       [{ feature: 2, sign: 1 }, { feature: 3, sign: -1 }],
       [{ feature: 4, sign: 1 }],
@@ -69,6 +73,7 @@ describe('analyzeInstance on a hand-built instance', () => {
   });
 
   it('collisions in neuron order (0 before 2, though feature 0 started on 2), kind, fate, the neuron shared on, kept features; the triple', () => {
+    const a = analyze();
     expect(a.collisions).toEqual([
       { neuron: 0, features: [2, 3], kind: 'benign', fate: 'shared', sharedOn: 0, keptOnInitial: [2, 3] },
       { neuron: 0, features: [2, 4], kind: 'malign', fate: 'separated', sharedOn: -1, keptOnInitial: [2] },
@@ -79,6 +84,7 @@ describe('analyzeInstance on a hand-built instance', () => {
   });
 
   it('every count', () => {
+    const a = analyze();
     expect(a.counts).toEqual({
       polysemantic: 2,
       monosemantic: 2,
