@@ -181,3 +181,26 @@ describe('the share criterion at its edges', () => {
     expect(describeCriterion({ kind: 'band', band: [0.8, 1.2] })).toBe('band: feature i is on neuron k when |W_ik| is in [0.8, 1.2]');
   });
 });
+
+describe('collision fates counted by kind, one collision at a time', () => {
+  // n = 2 features, m = 2 neurons: both features start on neuron 0, so they collide there
+  const one = (W0rows: number[][], Wrows: number[][]) => analyzeInstance(Float64Array.from(W0rows.flat()), Float64Array.from(Wrows.flat()), 2, 2, 0).counts;
+
+  it('a benign collision still shared counts as shared, and no malign one', () => {
+    const c = one([[0.5, 0.1], [-0.6, 0.2]], [[1, 0], [-1, 0]]);
+    expect([c.benignCollisions, c.benignStillShared, c.malignCollisions, c.malignStillShared]).toEqual([1, 1, 0, 0]);
+  });
+
+  it('a malign collision that separated counts as not shared', () => {
+    const c = one([[0.5, 0.1], [0.6, 0.2]], [[1, 0], [0, 1]]);
+    expect([c.benignCollisions, c.benignStillShared, c.malignCollisions, c.malignStillShared]).toEqual([0, 0, 1, 0]);
+  });
+});
+
+it("a feature's final neuron compares each weight with the running maximum of its own row", () => {
+  // row 1's maximum 0.9 (neuron 1) is followed by 0.7; row 0's entry one place before row 1's
+  // running maximum (0.1) is smaller than 0.7, so reading the wrong row would move it to neuron 2
+  const W = Float64Array.from([1, 0, 0.1, 0.5, 0.9, 0.7]);
+  const a = analyzeInstance(W, W, 2, 3, 0);
+  expect(a.fates.map((f) => f.finalNeuron)).toEqual([0, 1]);
+});
