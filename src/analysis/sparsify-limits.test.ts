@@ -6,18 +6,8 @@
  * the timings as sub-intervals of the call.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../core/errors.js';
-import { simulateSparsification, simulateSparsificationReference, type SparsifyOptions } from './sparsify.js';
-
-function refusal(o: SparsifyOptions): string {
-  try {
-    simulateSparsification(o);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
+import { sparsifyRefusal as refusal } from '../test-support/sparsify-refusal.js';
+import { simulateSparsification, simulateSparsificationReference } from './sparsify.js';
 
 /** (7, 3, 2, 1, 1)/8: squares sum to exactly 1, so the first Euler factor is exactly 1. */
 const UNIT = [0.875, 0.375, 0.25, 0.125, 0.125];

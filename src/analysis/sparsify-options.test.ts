@@ -3,18 +3,8 @@
  * naming the flag and the value; defaults as documented; the recording schedules.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../core/errors.js';
+import { sparsifyRefusal as refusal } from '../test-support/sparsify-refusal.js';
 import { MAX_SPARSIFY_STEPS, SPARSIFY_BYTES_PER_WEIGHT, simulateSparsification, sparsifyInit } from './sparsify.js';
-
-function refusal(o: Parameters<typeof simulateSparsification>[0]): string {
-  try {
-    simulateSparsification(o);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
 
 describe('sparsification options', () => {
   it.each([
