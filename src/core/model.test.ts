@@ -3,26 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { createStreams } from './rng.js';
 import { addRankOne, coefficients, gram, l1, matmul, noisyCoefficients } from './model.js';
+import { lossByDefinition } from '../test-support/model-by-definition.js';
 
 function randomW(n: number, m: number, seed: number, scale = 1): Float64Array {
   const [s] = createStreams(seed, 1);
   return Float64Array.from({ length: n * m }, () => (scale / Math.sqrt(m)) * s.nextGaussian());
-}
-
-/** Loss straight from its definition Σ_i ‖ReLU(W (W_i + ξ)) − e_i‖² + λ‖W‖₁, no shared code path. */
-function lossByDefinition(W: Float64Array, n: number, m: number, lambda: number, xi: Float64Array | null, interference = true, benefit = true): number {
-  let loss = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i !== j ? !interference : !benefit) continue;
-      let p = 0;
-      for (let k = 0; k < m; k++) p += W[j * m + k] * (W[i * m + k] + (xi ? xi[k] : 0));
-      const e = Math.max(p, 0) - (i === j ? 1 : 0);
-      loss += e * e;
-    }
-  }
-  for (const w of W) loss += lambda * Math.abs(w);
-  return loss;
 }
 
 function closedFormGradient(W: Float64Array, n: number, m: number, lambda: number, xi: Float64Array | null, interference = true, benefit = true): Float64Array {
