@@ -4,38 +4,13 @@
 // untied, on random small batches that include all-zero rows; and the general path against the
 // one-hot path when X = I.
 import { describe, expect, it } from 'vitest';
-import { addL1Subgradient, batchForceNorms, batchLossAndGradient, coefficients, createBatchScratch, forceNorms, gram, l1, matmul, HIDDEN_LAYERS, LAYERNORM_EPS, type BatchModel, type HiddenLayer } from './model.js';
+import { addL1Subgradient, batchForceNorms, batchLossAndGradient, coefficients, createBatchScratch, forceNorms, gram, l1, matmul, HIDDEN_LAYERS, type BatchModel, type HiddenLayer } from './model.js';
 import { createStreams } from './rng.js';
+import { batchLossByDefinition } from '../test-support/model-by-definition.js';
 
-/** Σ_b ‖ReLU((φ(x_b W) + ξ) W_decᵀ) − x_b‖² + λ Σ_b ‖φ(x_b W)‖₁, straight from the definition. */
-function lossByDefinition(X: Float64Array, B: number, W: Float64Array, Wdec: Float64Array | null, xi: Float64Array | null, model: BatchModel): number {
-  const { nFeatures: n, nHidden: m, hidden, lambda } = model;
-  const D = Wdec ?? W;
-  let loss = 0;
-  for (let b = 0; b < B; b++) {
-    const z = Array.from({ length: m }, (_, k) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[b * n + i] * W[i * m + k];
-      return s;
-    });
-    let h: number[];
-    if (hidden === 'linear') h = z;
-    else if (hidden === 'relu') h = z.map((v) => Math.max(v, 0));
-    else {
-      const mu = z.reduce((a, v) => a + v, 0) / m;
-      const variance = z.reduce((a, v) => a + (v - mu) ** 2, 0) / m;
-      h = z.map((v) => (v - mu) / Math.sqrt(variance + LAYERNORM_EPS));
-    }
-    for (let j = 0; j < n; j++) {
-      let o = 0;
-      for (let k = 0; k < m; k++) o += (h[k] + (xi ? xi[k] : 0)) * D[j * m + k];
-      const x = X[b * n + j];
-      if (x !== 0 ? model.benefit : model.interference) loss += (Math.max(o, 0) - x) ** 2;
-    }
-    for (const v of h) loss += lambda * Math.abs(v);
-  }
-  return loss;
-}
+/** Σ_b ‖ReLU((φ(x_b W) + ξ) W_decᵀ) − x_b‖² + λ Σ_b ‖φ(x_b W)‖₁, straight from the definition (src/test-support). */
+const lossByDefinition = (X: Float64Array, B: number, W: Float64Array, Wdec: Float64Array | null, xi: Float64Array | null, model: BatchModel): number =>
+  batchLossByDefinition(X, B, W, Wdec, model.nFeatures, model.nHidden, { hidden: model.hidden, lambda: model.lambda, xi, benefit: model.benefit, interference: model.interference });
 
 /** Max over entries of |fd − g| / max(|fd|, |g|, 1e-3), central differences with step 1e-6. */
 function maxRelativeError(P: Float64Array, grad: Float64Array, f: () => number): number {
