@@ -101,20 +101,20 @@ export function createQueueScheduler(url: string): Scheduler {
         (chain = chain.then(async () => {
           const job = pending.get(key);
           if (!job || failure !== null) return;
-          const bull = await queue.getJob(key);
-          if (!bull) {
-            // another coordinator stored this run in its own store and removed the job: train it again for ours
-            await enqueue(job);
-            return;
-          }
-          const state = await bull.getState();
-          if (state === 'completed') {
-            const result = decodeResult(bull.returnvalue, key);
-            await handlers.onResult(result, job);
-            pending.delete(key);
-            await bull.remove().catch(() => {}); // stored: free Redis (a later enqueue makes a fresh job)
-          } else if (state === 'failed') {
-            failure = new UserError(`run ${job.label} (${key}) failed on a worker: ${bull.failedReason}`);
+          try {
+            const seen = await readJob(queue, key);
+            if (seen.state === 'missing') {
+              // another coordinator stored this run in its own store and removed the job: train it again for ours
+              await enqueue(job);
+            } else if (seen.state === 'completed') {
+              await handlers.onResult(decodeResult(seen.result, key), job);
+              pending.delete(key);
+              await seen.remove().catch(() => {}); // stored: free Redis (a later enqueue makes a fresh job)
+            } else if (seen.state === 'failed') {
+              failure = new UserError(`run ${job.label} (${key}) failed on a worker: ${seen.reason}`);
+            }
+          } catch (err) {
+            failure = err; // reported by run(), never an unhandled rejection that kills the coordinator
           }
           wake();
         }));
@@ -167,6 +167,34 @@ export function createQueueScheduler(url: string): Scheduler {
       clients.forEach((c) => c.disconnect());
     },
   };
+}
+
+/** What the coordinator needs of a BullMQ queue to read one job (a Queue; a fake in tests). */
+export interface JobReader {
+  getJobState(id: string): Promise<string>;
+  getJob(id: string): Promise<{ returnvalue: WireResult; failedReason: string; remove(): Promise<void> } | undefined>;
+}
+
+export type SeenJob =
+  | { state: 'missing' }
+  | { state: 'completed'; result: WireResult; remove: () => Promise<void> }
+  | { state: 'failed'; reason: string }
+  | { state: 'pending' };
+
+/**
+ * One job as the coordinator sees it. The state is read before the job's hash: a worker's
+ * result and its move to `completed` are one atomic step in Redis, so a job already seen
+ * completed has its return value. Read the other way round, a job finishing between the two
+ * reads showed `completed` with no return value (seen once in CI under load).
+ */
+export async function readJob(queue: JobReader, key: string): Promise<SeenJob> {
+  const state = await queue.getJobState(key);
+  if (state === 'unknown') return { state: 'missing' };
+  if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
+  const job = await queue.getJob(key);
+  if (!job) return { state: 'missing' }; // removed since: another coordinator stored it
+  if (state === 'failed') return { state: 'failed', reason: job.failedReason };
+  return { state: 'completed', result: job.returnvalue, remove: () => job.remove() };
 }
 
 /** Fails in one line when Redis does not answer, instead of retrying forever. */
