@@ -5,6 +5,14 @@
  * that decides each check's pass/fail and the numbers that feed it. Everything else in
  * those files (the analysis, the checks, the run grids and their seeds) is mutated.
  * Presentation is tested elsewhere (plots.test.ts, reproduce.test.ts), by eye in the report.
+ *
+ * The answers of G–L (`const answer = ...`): only their literal prose is skipped, i.e. a
+ * string literal, or a template literal without `${}` parts, inside the answer's initializer
+ * whose parent only places it in the text: a `+` concatenation, a branch (not the test) of
+ * `?:`, a `${}` part, a `.join(...)` separator, the fallback of `||`/`??`. Everything that
+ * decides what an answer concludes stays mutated: its conditions, comparisons (a literal
+ * compared with `===` is not skipped), numbers, arithmetic, filters and branches, and every
+ * template with `${}` parts (emptying one is a scored mutant, so tests pin each sentence).
  */
 import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
 
@@ -21,6 +29,35 @@ function keyName(node) {
   if (node.key.type === 'Identifier') return node.key.name;
   if (node.key.type === 'StringLiteral') return node.key.value;
   return undefined;
+}
+
+/** Parents under which a string is only placed in the text, never compared or used as a key. */
+function placesText(parentPath, node) {
+  const parent = parentPath.node;
+  switch (parent.type) {
+    case 'BinaryExpression':
+      return parent.operator === '+';
+    case 'ConditionalExpression':
+      return parent.test !== node;
+    case 'TemplateLiteral':
+      return true;
+    case 'LogicalExpression':
+      return parent.right === node && (parent.operator === '||' || parent.operator === '??');
+    case 'CallExpression':
+      return parent.arguments.includes(node) && parent.callee.type === 'MemberExpression' && parent.callee.property.type === 'Identifier' && parent.callee.property.name === 'join';
+    case 'ArrowFunctionExpression':
+      return parent.body === node;
+    default:
+      return false;
+  }
+}
+
+/** A literal piece of an answer's prose: a string (or a template without `${}`) inside `const answer = ...`, only placed in the text. */
+function isAnswerProse(path) {
+  const node = path.node;
+  const literal = node.type === 'StringLiteral' || (node.type === 'TemplateLiteral' && node.expressions.length === 0);
+  if (!literal || !path.parentPath || !placesText(path.parentPath, node)) return false;
+  return Boolean(path.findParent((a) => a.node.type === 'VariableDeclarator' && a.node.id.type === 'Identifier' && a.node.id.name === 'answer'));
 }
 
 function isPresentation(path) {
@@ -41,6 +78,7 @@ export const strykerPlugins = [
       const file = path.node.loc?.filename ?? path.hub?.file?.opts?.filename ?? '';
       if (!/src[\\/]reproduce[\\/]experiments[\\/]/.test(file)) return undefined;
       if (isPresentation(path)) return 'presentation of a result (figure, caption, table, notes), not a check';
+      if (isAnswerProse(path)) return "literal prose of an experiment's answer (its conditions and numbers are mutated)";
       return undefined;
     },
   }),

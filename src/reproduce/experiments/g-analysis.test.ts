@@ -15,17 +15,17 @@ import { batchFor, experimentG, type CooccurrenceParams } from './g-cooccurrence
 const p: CooccurrenceParams = { n: 8, m: 8, instances: 4, instancesPerRun: 2, pn: [0.1, 1, 2], batchTimesP: 1, steps: 10 };
 
 /** counts[condition] per instance 0–3; condition 'onehot' or the p·n value; fourth: final fourth norm per condition. */
-function analyze(counts: Record<string, number[]>, fourth: (cond: string) => number = () => 0.95): ExperimentAnalysis {
+function analyze(counts: Record<string, number[]>, fourth: (cond: string) => number = () => 0.95, q: CooccurrenceParams = p): ExperimentAnalysis {
   const load: LoadRun = (spec) => {
     const c = spec.config;
-    const cond = c.data === 'onehot' ? 'onehot' : String(Math.round(c.featureProbability * p.n * 1000) / 1000);
-    const first = (c.seed - 11_014) * p.instancesPerRun;
+    const cond = c.data === 'onehot' ? 'onehot' : String(Math.round(c.featureProbability * q.n * 1000) / 1000);
+    const first = (c.seed - 11_014) * q.instancesPerRun;
     const mine = counts[cond].slice(first, first + c.nInstances);
-    const W = weightsWithPolysemantic(mine, p.n, p.m);
+    const W = weightsWithPolysemantic(mine, q.n, q.m);
     const f = mine.map(() => fourth(cond));
-    return { config: c, shape: [c.nInstances, p.n, p.m], W0: new Float32Array(W.length), W, snapshots: [snapshot(0, f.map(() => 0.1)), snapshot(10, f)], backend: 'synthetic', wallTimeSeconds: 0 };
+    return { config: c, shape: [c.nInstances, q.n, q.m], W0: new Float32Array(W.length), W, snapshots: [snapshot(0, f.map(() => 0.1)), snapshot(10, f)], backend: 'synthetic', wallTimeSeconds: 0 };
   };
-  const a = experimentG.analyze(p, load, 'test');
+  const a = experimentG.analyze(q, load, 'test');
   if (a instanceof Promise) throw new Error('G analyzes synchronously');
   return a;
 }
@@ -68,5 +68,61 @@ describe('G: the one-hot limit, from the runs', () => {
     expect(a.answer).toContain('for one-hot data: higher, contradicting');
     // T·B·p² co-occurring rows per pair: 10 · 80 · (0.1/8)² = 0.125 → "0", 10 · 8 · (1/8)² = 1.25 → "1", 10 · 4 · (2/8)² = 2.5 → "3"
     expect(a.answer).toContain('about T·B·p² = 0, 1, 3 rows over the 10 steps');
+  });
+});
+
+describe('G: the exponential fit, the zeros and the figure', () => {
+  // p·n = 1, 2, 3, 4 (the check's p is 1): mean counts 4, 2, 1 fall exactly as 8·2^(−p·n),
+  // so log(count) = ln 8 − ln 2·p·n = 2.08 − 0.69·p·n, halving at p·n = 1; 0 at p·n = 4 is left out of the fit
+  const q: CooccurrenceParams = { ...p, pn: [1, 2, 3, 4], steps: 100 };
+
+  it('three positive means: the fit is stated with its slope and halving, over exactly the positive p', () => {
+    const a = analyze({ onehot: [4, 4, 4, 4], '1': [4, 4, 4, 4], '2': [2, 2, 2, 2], '3': [2, 0, 2, 0], '4': [0, 0, 0, 0] }, () => 0.9, q);
+    expect(a.checks[0].pass).toBe(true);
+    expect(a.answer).toContain('; the exponential fit over the p with a positive count is not informative here (log(count) = 2.08 − 0.69·p·n (slope 95 % CI −0.69 [−0.69, −0.69], 3 values of p)).');
+    expect(a.answer).toContain('exactly 0 in every model at p·n = 4;'); // not at 3, where two of four models are 0
+    expect(a.answer).toContain('(one-hot 0.90) show the encodings are not all one-hot yet'); // 0.9 is not above 0.9
+    expect(a.answer).toContain('each co-occurrence costs a benign pair loss, and 13 of them at the smallest p are apparently enough'); // T·B·p² = 100 · 8 · (1/8)² = 12.5
+    expect(a.table.find((t) => t.quantity.startsWith('fit:'))?.measured).toBe('−0.69 [−0.69, −0.69]; 1.00');
+    const curve = a.figures[0].rows.filter((r) => r.kind === 'exponential fit');
+    expect(curve.length).toBe(41);
+    expect(curve[0].x).toBe(1);
+    expect(curve[0].value).toBeCloseTo(4, 10);
+    expect(curve[20].x).toBeCloseTo(2.5, 12);
+    expect(curve[20].value).toBeCloseTo(8 * 2 ** -2.5, 10);
+    expect(curve[40].x).toBe(4);
+    expect(curve[40].value).toBeCloseTo(0.5, 10);
+  });
+
+  it('a rising fit is written with +; a flat one (no halving) and fewer than three positive means are not stated', () => {
+    const rising = analyze({ onehot: [1, 1, 1, 1], '1': [1, 1, 1, 1], '2': [2, 2, 2, 2], '3': [4, 4, 4, 4], '4': [0, 0, 0, 0] }, undefined, q);
+    expect(rising.answer).toContain('(log(count) = −0.69 + 0.69·p·n (slope 95 % CI 0.69 [0.69, 0.69], 3 values of p))');
+    const flat = analyze({ onehot: [2, 2, 2, 2], '1': [2, 2, 2, 2], '2': [2, 2, 2, 2], '3': [2, 2, 2, 2], '4': [0, 0, 0, 0] }, undefined, q);
+    expect(flat.table.find((t) => t.quantity.startsWith('fit:'))?.measured).toBe('0.00 [0.00, 0.00]; does not fall');
+    expect(flat.answer).not.toContain('exponential fit');
+    const two = analyze({ onehot: [2, 2, 2, 2], '1': [2, 2, 2, 2], '2': [1, 1, 1, 1], '3': [0, 0, 0, 0], '4': [0, 0, 0, 0] }, undefined, q);
+    expect(two.table.some((t) => t.quantity.startsWith('fit:'))).toBe(false);
+    expect(two.answer).not.toContain('exponential fit');
+    expect(two.answer).toMatch(/falls with co-occurrence\.$/);
+  });
+
+  it('the figure: each p·n with its 95 % interval and batch, the one-hot mean and n²/4m at both ends', () => {
+    const a = analyze({ onehot: [1, 2, 1, 2], '0.1': [2, 1, 2, 1], '1': [1, 1, 1, 1], '2': [0, 0, 0, 0] });
+    const measured = a.figures[0].rows.filter((r) => r.kind === 'measured');
+    expect(measured.map((r) => [r.x, r.value, r.batch])).toEqual([[0.1, 1.5, 80], [1, 1, 8], [2, 0, 4]]);
+    expect(measured[0].lo).toBeCloseTo(1.5 - 0.9187, 3); // t₀.₉₇₅(3) · √(1/3) / 2 = 3.182 · 0.2887
+    expect(measured[0].hi).toBeCloseTo(1.5 + 0.9187, 3);
+    const refs = a.figures[0].rows.filter((r) => r.kind === 'one-hot mean' || r.kind === 'n²/4m');
+    expect(refs.map((r) => [r.kind, r.x, r.value])).toEqual([['one-hot mean', 0.1, 1.5], ['n²/4m', 0.1, 2], ['one-hot mean', 2, 1.5], ['n²/4m', 2, 2]]);
+  });
+
+  it('runs: the last chunk holds the remaining instances; a snapshot every steps/20', () => {
+    const runs = experimentG.runs({ ...p, instances: 3, steps: 100 });
+    expect(runs.map((r) => [r.label, r.config.nInstances, r.config.snapshotEvery])).toEqual([
+      ['G one-hot part 1/2', 2, 5], ['G one-hot part 2/2', 1, 5],
+      ['G p·n=0.1 part 1/2', 2, 5], ['G p·n=0.1 part 2/2', 1, 5],
+      ['G p·n=1 part 1/2', 2, 5], ['G p·n=1 part 2/2', 1, 5],
+      ['G p·n=2 part 1/2', 2, 5], ['G p·n=2 part 2/2', 1, 5],
+    ]);
   });
 });

@@ -53,14 +53,18 @@ export const experimentI: Experiment<NecessaryParams> = {
     paper: { n: 32, ms: [8, 16, 32, 64, 128, 256], instances: 32, steps: 10_000, retrainSteps: 2000 },
     test: { n: 6, ms: [3, 6, 12], instances: 2, steps: 150, retrainSteps: 20 },
   },
-  describe: (p) => `n=${p.n}, m ∈ {${p.ms.join(', ')}} (m/n = ${p.ms.map((m) => fmtRatio(m / p.n)).join(', ')}), ${p.instances} instances, AdamW lr 10⁻³, λ=10⁻³, ${p.steps} steps; split test: ${p.retrainSteps} retraining steps`,
+  describe: (p) => `n=${p.n}, m ∈ {${p.ms.join(', ')}} (m/n = ${p.ms.map((m) => fmtRatio(m, p.n)).join(', ')}), ${p.instances} instances, AdamW lr 10⁻³, λ=10⁻³, ${p.steps} steps; split test: ${p.retrainSteps} retraining steps`,
   scaleNotes: { quick: 'not a paper experiment; n=16 keeps every run and every retraining to seconds; the paper scale doubles n and the instances.', test: 'tiny sizes for the test suite.' },
   runs: (p) => p.ms.flatMap((m) => pointRuns(grid(p), m, B_LAMBDA, 'I')),
   analyze: (p, load) => analyzeI(p, load),
 };
 
-function fmtRatio(r: number): string {
-  return r >= 1 ? String(r) : `1/${Math.round(1 / r)}`;
+/** m/n as written in the report: a number from 1 up, a reduced fraction below (6/8 → 3/4, not 1/1). */
+export function fmtRatio(m: number, n: number): string {
+  if (m >= n) return String(m / n);
+  let [a, b] = [m, n];
+  while (b > 0) [a, b] = [b, a % b];
+  return `${m / a}/${n / a}`;
 }
 
 /** The check: for every m < n the mean count reaches the forced minimum (pigeonhole, if every feature is represented). */
@@ -152,7 +156,7 @@ async function analyzeI(p: NecessaryParams, load: LoadRun): Promise<ExperimentAn
     agree += agreeHere;
     total += q.judged.length;
     table.push({
-      quantity: `m=${q.m} (m/n = ${fmtRatio(q.m / p.n)}): polysemantic neurons per model (95 % CI)`,
+      quantity: `m=${q.m} (m/n = ${fmtRatio(q.m, p.n)}): polysemantic neurons per model (95 % CI)`,
       measured: formatCI(q.mean, [lo, hi]),
       predicted: q.m < p.n ? `≥ ${q.forced} (forced minimum)` : `${fmt(nSquaredOver4m(p.n, q.m))} (n²/4m)`,
       published: '—',
@@ -185,7 +189,7 @@ async function analyzeI(p: NecessaryParams, load: LoadRun): Promise<ExperimentAn
     return all.length ? `${fmt((100 * all.filter((s) => s.verdict === v).length) / all.length, 0)} % of ${all.length}` : 'none';
   };
   const answer =
-    `For m < n the count ${below.map((q) => `${fmt(q.mean)} [${ci(q.counts).map((v) => fmt(v)).join(', ')}] at m/n = ${fmtRatio(q.m / p.n)}`).join(', ')} ` +
+    `For m < n the count ${below.map((q) => `${fmt(q.mean)} [${ci(q.counts).map((v) => fmt(v)).join(', ')}] at m/n = ${fmtRatio(q.m, p.n)}`).join(', ')} ` +
     `${check.pass ? 'reaches' : 'does not reach'} the forced minimum min(m, n − m) = ${below.map((q) => q.forced).join(', ')}` +
     `${below.some((q) => ci(q.counts)[0] > q.forced) ? ' and exceeds it: incidental sharing comes on top of the necessary one' : ''}` +
     `${check.pass ? '' : ` — contradicting our pigeonhole prediction, because the features do not all end represented: only ${below.map((q) => `${fmt(100 * q.oneHot, 0)} %`).join(' and ')} of them end one-hot (the share rule, which needs no unit weights, counts ${below.map((q) => fmt(mean(q.shareCounts))).join(' and ')} polysemantic neurons); with too few neurons the model drops features or keeps them in superposition instead of packing benign pairs`}; ` +
