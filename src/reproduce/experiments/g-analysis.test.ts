@@ -69,6 +69,17 @@ describe('G: the one-hot limit, from the runs', () => {
     // T·B·p² co-occurring rows per pair: 10 · 80 · (0.1/8)² = 0.125 → "0", 10 · 8 · (1/8)² = 1.25 → "1", 10 · 4 · (2/8)² = 2.5 → "3"
     expect(a.answer).toContain('about T·B·p² = 0, 1, 3 rows over the 10 steps');
   });
+
+  it('the exponential fit is drawn over the p·n it was fitted on (the positive counts), not out to where the data are 0', () => {
+    const a = analyze({ onehot: [1, 2, 1, 2], '0.1': [4, 4, 4, 4], '1': [2, 2, 2, 2], '2': [1, 1, 1, 1], '4': [0, 0, 0, 0] }, undefined, { ...p, pn: [0.1, 1, 2, 4] });
+    const fit = a.figures[0].rows.filter((r) => r.kind === 'exponential fit');
+    expect(fit.length).toBe(41);
+    expect(Math.min(...fit.map((r) => Number(r.x)))).toBeCloseTo(0.1, 12);
+    expect(Math.max(...fit.map((r) => Number(r.x)))).toBeCloseTo(2, 12);
+    // counts 4, 2, 1 at p·n 0.1, 1, 2: the fit's value at its right end is near 1, not extrapolated to p·n = 4
+    expect(fit[fit.length - 1].value).toBeGreaterThan(0.5);
+    expect(a.answer).toContain('the exponential fit over the p with a positive count is not informative here');
+  });
 });
 
 describe('G: the exponential fit, the zeros and the figure', () => {
@@ -88,10 +99,11 @@ describe('G: the exponential fit, the zeros and the figure', () => {
     expect(curve.length).toBe(41);
     expect(curve[0].x).toBe(1);
     expect(curve[0].value).toBeCloseTo(4, 10);
-    expect(curve[20].x).toBeCloseTo(2.5, 12);
-    expect(curve[20].value).toBeCloseTo(8 * 2 ** -2.5, 10);
-    expect(curve[40].x).toBe(4);
-    expect(curve[40].value).toBeCloseTo(0.5, 10);
+    // drawn over the positive p·n only (1 to 3), in even steps on the log axis: not out to p·n = 4, where every count is 0
+    expect(curve[20].x).toBeCloseTo(Math.sqrt(3), 12);
+    expect(curve[20].value).toBeCloseTo(8 * 2 ** -Math.sqrt(3), 10);
+    expect(curve[40].x).toBeCloseTo(3, 12);
+    expect(curve[40].value).toBeCloseTo(1, 10);
   });
 
   it('a rising fit is written with +; a flat one (no halving) and fewer than three positive means are not stated', () => {

@@ -159,8 +159,10 @@ function analyzeG(p: CooccurrenceParams, load: LoadRun): ExperimentAnalysis {
       positive.map((q) => Math.log(mean(q.counts))),
     );
     halving = -Math.log(2) / fit.slope;
+    // drawn over the p·n it was fitted on only: past the last positive count the data are 0 and a log fit says nothing
+    const [from, to] = [Math.min(...positive.map((q) => q.pn)), Math.max(...positive.map((q) => q.pn))];
     for (let j = 0; j <= 40; j++) {
-      const x = xs[0] + ((xs[xs.length - 1] - xs[0]) * j) / 40;
+      const x = from * (to / from) ** (j / 40); // even steps on the logarithmic axis
       rows.push({ series: 'Bernoulli data', kind: 'exponential fit', x, value: Math.exp(fit.intercept + fit.slope * x), lo: null, hi: null });
     }
     fitText = `log(count) = ${fmt(fit.intercept)} ${fit.slope < 0 ? '−' : '+'} ${fmt(Math.abs(fit.slope))}·p·n (slope 95 % CI ${formatCI(fit.slope, fit.slopeCI)}, ${positive.length} values of p)`;
@@ -198,7 +200,7 @@ function analyzeG(p: CooccurrenceParams, load: LoadRun): ExperimentAnalysis {
         caption:
           `Each training row switches every one of the n=${p.n} features on independently with probability p; p·n is the average number of features on together. ` +
           `The batch holds ${p.batchTimesP}/p rows so each feature is seen about ${p.batchTimesP}× per step at every p. Dots: mean polysemantic neurons over ${p.instances} models (m=${p.m}) with 95 % confidence intervals; ` +
-          `the flat line is the same model trained on one feature at a time (the paper's setting), which the left end should match; dashed: an exponential fit; dotted: n²/4m. ` +
+          `the flat line is the same model trained on one feature at a time (the paper's setting), which the left end should match; dashed: an exponential fit, drawn over the p·n with a positive mean count it was fitted on; dotted: n²/4m. ` +
           `Two features sharing a neuron with opposite signs cost nothing when they come one at a time, but cost loss whenever both are on, so co-occurrence should push shared features apart. The p·n axis is logarithmic.`,
         rows,
         spec: measuredVsSpec(rows, {
