@@ -5,6 +5,7 @@
  * a kill, running the same command again resumes.
  */
 import { CommanderError, type Command } from 'commander';
+import { setAsideLine } from '../jobs/backend-keys.js';
 import { JobsAborted } from '../jobs/job.js';
 import { fmtSeconds } from '../reproduce/report-html.js';
 import { loadSweepSpec, runSweep } from '../sweep/sweep.js';
@@ -37,6 +38,7 @@ export function register(program: Command): void {
         onProgress: display?.update,
       });
       display?.stop();
+      if (result.setAside.length) process.stderr.write(`incidental: ${setAsideLine(result.setAside, result.runsDir)}\n`);
       const trained = result.jobs.length - result.cached.size;
       process.stdout.write(
         `${result.jobs.length} runs: ${trained} trained, ${result.cached.size} already stored; ${fmtSeconds(result.trainingSeconds)}; store: ${result.storePath}, run directories: ${result.runsDir}\n`,

@@ -1,4 +1,4 @@
-// Reproduce caches a run per backend that trained it (src/reproduce/backend-keys.ts): `auto`
+// Reproduce caches a run per backend that trained it (src/jobs/backend-keys.ts): `auto`
 // runs are pinned to the backend this machine picks, keyed by that explicit config, and
 // reused by the next call; runs an earlier version cached under the `auto` key are reused when
 // they were trained on the same backend, and otherwise kept (files and store row) and reported.
@@ -14,7 +14,7 @@ import { createLocalPool } from '../jobs/local-pool.js';
 import { runDirOf, runJobs } from '../jobs/run-jobs.js';
 import { loadNative } from '../kernels/native.js';
 import { RunStore } from '../store/run-store.js';
-import { pinBackend } from './backend-keys.js';
+import { pinBackend } from '../jobs/backend-keys.js';
 import { EXPERIMENTS } from './registry.js';
 import { reproduce, reproduceStorePath } from './runner.js';
 

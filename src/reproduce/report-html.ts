@@ -3,6 +3,7 @@
  * script and no network access, so it opens from disk and can be mailed or archived.
  * Pure string building (no I/O), so it is testable and could run in a browser too.
  */
+import { setAsideLine } from '../jobs/backend-keys.js';
 import type { ExperimentResult } from './types.js';
 import type { Provenance } from './runner.js';
 
@@ -131,18 +132,6 @@ generated ${e(p.startedAt)} by incidental ${e(p.version)} in ${fmtSeconds(p.wall
   if (p.setAside?.length) parts.push(`<p class="small" id="set-aside">${e(setAsideLine(p.setAside, 'runs/'))}</p>`);
   parts.push(`</section></main></body></html>\n`);
   return parts.join('\n');
-}
-
-/**
- * One sentence on the runs an earlier version cached under keys without the backend that this
- * call did not reuse (src/reproduce/backend-keys.ts), e.g. for the report and the CLI.
- */
-export function setAsideLine(runs: ReadonlyArray<{ key: string; backend: string; now: string }>, where: string): string {
-  const by = (f: 'backend' | 'now') => [...new Set(runs.map((r) => r[f]))].sort().join(', ');
-  return (
-    `${runs.length} cached run${runs.length > 1 ? 's' : ''} from an earlier version (cached without the backend in the key) trained on ${by('backend')}, ` +
-    `not reused because this call trains on ${by('now')}; kept in ${where} (${runs.length > 3 ? 'e.g. ' : ''}${runs.slice(0, 3).map((r) => r.key).join(', ')})`
-  );
 }
 
 export function fmtSeconds(s: number): string {

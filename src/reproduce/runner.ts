@@ -17,7 +17,7 @@ import type { Scheduler } from '../jobs/scheduler.js';
 import { threadsAvailable } from '../jobs/training-thread.js';
 import { RunStore } from '../store/run-store.js';
 import { VERSION } from '../version.js';
-import { keyRuns, type SetAsideRun } from './backend-keys.js';
+import { keyRuns, type SetAsideRun } from '../jobs/backend-keys.js';
 import { loadOutcome, readRunSummary, runDirIsWhole } from './outcome.js';
 import { EXPERIMENTS } from './registry.js';
 import { writeReport } from './report.js';

@@ -7,8 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { TrainConfig } from '../core/config.js';
 import { ConfigError, UserError } from '../core/errors.js';
-import { makeJob } from '../jobs/job.js';
+import { keyRuns, type SetAsideRun } from '../jobs/backend-keys.js';
+import { jobKey, type Job } from '../jobs/job.js';
 import { createLocalPool } from '../jobs/local-pool.js';
 import { runJobs, type JobsProgress, type RunJobsResult } from '../jobs/run-jobs.js';
 import type { Scheduler } from '../jobs/scheduler.js';
@@ -56,17 +58,26 @@ export interface SweepOptions {
 export interface SweepResult extends RunJobsResult {
   storePath: string;
   runsDir: string;
+  /** runs an earlier version stored under a key without the backend, trained on another backend: kept, not reused */
+  setAside: SetAsideRun[];
 }
 
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
-  const runs = expandSweep(o.spec);
-  const jobs = runs.map((r) => makeJob(r.config, r.label));
+  const planned = new Map<string, { config: TrainConfig; labels: string[] }>();
+  for (const r of expandSweep(o.spec)) {
+    const key = jobKey(r.config);
+    planned.set(key, { config: r.config, labels: [...(planned.get(key)?.labels ?? []), r.label] });
+  }
   const runsDir = o.runsDir ?? defaultRunsDir(o.storePath);
   const store = RunStore.open(o.storePath);
-  const scheduler = o.scheduler ?? createLocalPool({ workers: o.workers ?? 2 });
   try {
+    // `auto` pinned to the backend this machine picks, and stored per backend (backend-keys.ts);
+    // threads 0: the memory check allows for the most threads a run may use
+    const keyed = await keyRuns(store, planned, 0);
+    const jobs: Job[] = [...planned].map(([k, r]) => ({ key: keyed.runs.get(k)!.key, label: r.labels[0], config: keyed.runs.get(k)!.config }));
+    const scheduler = o.scheduler ?? createLocalPool({ workers: o.workers ?? 2 });
     const result = await runJobs(jobs, { store, runsDir, scheduler, sweep: o.spec.name, signal: o.signal, onProgress: o.onProgress });
-    return { ...result, storePath: o.storePath, runsDir };
+    return { ...result, storePath: o.storePath, runsDir, setAside: keyed.setAside };
   } finally {
     store.close();
   }

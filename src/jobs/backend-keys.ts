@@ -1,10 +1,11 @@
 /**
- * Which backend trains each run a reproduce call plans, and the key its result is cached under.
- * The backends differ by float32 rounding (native fuses multiply-adds, wasm cannot, the
+ * Which backend trains each run a reproduce call or a sweep plans, and the key its result is
+ * cached under. The backends differ by float32 rounding (native fuses multiply-adds, wasm cannot, the
  * reference is float64), so a cached run is only reused for the backend that trained it: an
  * `auto` run is pinned here, at plan time, to the backend this machine picks for it, and its
  * job carries that backend explicitly, so its key is the key of the explicit config (the same
- * as a sweep run asked for with that backend). Kernel builds (AVX-512, AVX2, portable C) and
+ * as a run asked for with that backend). With --queue the coordinator pins, so every worker
+ * trains on that backend (a worker without it fails the run, saying why). Kernel builds (AVX-512, AVX2, portable C) and
  * thread counts give identical bytes by design, so neither enters the key.
  *
  * Earlier versions cached an `auto` run under the key of its `auto` config, whatever trained it
@@ -13,7 +14,7 @@
  */
 import type { TrainConfig } from '../core/config.js';
 import { hasNoise, problemOf } from '../core/train.js';
-import { jobKey } from '../jobs/job.js';
+import { jobKey } from './job.js';
 import { selectBackend } from '../kernels/select.js';
 import type { RunStore } from '../store/run-store.js';
 
@@ -73,4 +74,16 @@ export async function keyRuns(
     runs.set(legacyKey, { config: pinned, key });
   }
   return { runs, setAside };
+}
+
+/**
+ * One sentence on the runs an earlier version cached under keys without the backend that this
+ * call did not reuse (keyRuns), for the report and the CLI.
+ */
+export function setAsideLine(runs: ReadonlyArray<{ key: string; backend: string; now: string }>, where: string): string {
+  const by = (f: 'backend' | 'now') => [...new Set(runs.map((r) => r[f]))].sort().join(', ');
+  return (
+    `${runs.length} cached run${runs.length > 1 ? 's' : ''} from an earlier version (cached without the backend in the key) trained on ${by('backend')}, ` +
+    `not reused because this call trains on ${by('now')}; kept in ${where} (${runs.length > 3 ? 'e.g. ' : ''}${runs.slice(0, 3).map((r) => r.key).join(', ')})`
+  );
 }
