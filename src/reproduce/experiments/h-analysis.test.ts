@@ -88,7 +88,7 @@ describe('H: the count figure, the runs and the edges of the answer', () => {
     expect(relu[0].hi).toBeCloseTo(2 + 12.7062, 3);
     expect([relu[1].lo, relu[1].hi]).toEqual([2, 2]);
     const law = a.figures[0].rows.filter((r) => r.series === 'n²/4m');
-    expect(law.map((r) => [r.x, r.value])).toEqual([[4, 4], [16, 1]]);
+    expect(law.map((r) => [r.kind, r.x, r.value])).toEqual([['n²/4m', 4, 4], ['n²/4m', 16, 1]]);
     expect(JSON.stringify(a.figures[0].spec)).toContain('"title":"mechanism"');
   });
 

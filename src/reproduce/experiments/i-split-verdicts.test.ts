@@ -92,6 +92,28 @@ describe('I: the split test verdicts, retrained', () => {
   });
 });
 
+describe('I: a split into neuron 0, and a pair that did not collide at init', () => {
+  it('the only dead neuron is neuron 0: the pair on neuron 1 splits into it (incidental); its features led on different neurons at init, so the test disagrees with the start', async () => {
+    const p: NecessaryParams = { n: 8, ms: [8], instances: 1, steps: 10, retrainSteps: 3 };
+    const W = new Float32Array(64);
+    W[0 * 8 + 1] = 1; // features 0 and 1: a benign pair on neuron 1
+    W[1 * 8 + 1] = -1;
+    for (let i = 2; i < 8; i++) W[i * 8 + i] = 1; // features 2–7 alone on neurons 2–7; neuron 0 is dead
+    const W0 = new Float32Array(64);
+    W0[0 * 8 + 0] = 0.5; // feature 0 led on neuron 0, feature 1 on neuron 1: no collision
+    W0[1 * 8 + 1] = 0.5;
+    const labels = new Set(experimentI.runs(p).map((r) => r.label));
+    const load: LoadRun = (spec) => {
+      if (!labels.has(spec.label)) throw new Error(`not one of I's runs: ${spec.label}`);
+      return { config: parseConfig({ ...spec.config, backend: 'reference' }), shape: [1, 8, 8], W0, W, snapshots: [], backend: 'synthetic', wallTimeSeconds: 0 };
+    };
+    const a = await experimentI.analyze(p, load, 'test');
+    expect(a.answer).toContain('and 100 % of 1 incidental for m ≥ n: ');
+    expect(a.answer).toContain('for 0 % of 1 neurons, ');
+    expect(a.table.find((t) => t.quantity.includes('split test'))?.measured).toBe('1 / 0 of 1; 0; 0 %');
+  });
+});
+
 describe('I: the forced minimum and m/n as written', () => {
   it('forcedMinimum is min(m, n − m) below n and 0 from n up', () => {
     expect([forcedMinimum(8, 3), forcedMinimum(8, 6), forcedMinimum(8, 8), forcedMinimum(8, 16)]).toEqual([3, 2, 0, 0]);
