@@ -20,7 +20,7 @@
     },
     {
       "target_name": "incidental_native",
-      "sources": ["src/addon.c", "src/session.c", "src/dispatch.c", "src/probe.c", "src/batch.c", "src/batch-layout.c", "src/batch-schedule.c"],
+      "sources": ["src/addon.c", "src/session.c", "src/huge-pages.c", "src/dispatch.c", "src/probe.c", "src/batch.c", "src/batch-layout.c", "src/batch-schedule.c"],
       "cflags": ["<@(kernel_cflags)", "-pthread"],
       "ldflags": ["-pthread"],
       "dependencies": ["kernels_generic"],

@@ -59,16 +59,23 @@ static inline void pack8(const float *W, int m, float *Wb, int i) {
 
 static void pack_rows(const float *W, int n, int m, float *Wb, int i0, int i1, double *stats) {
   (void)n;
-  for (int i = i0; i < i1; i++) row_stats(W + (size_t)i * m, m, stats + (size_t)i * ROW_STATS);
+  const size_t row = (size_t)m * sizeof(float);
   for (int i = i0; i < i1;) {
 #ifdef TRANSPOSE8
     if ((i & 7) == 0 && i + 8 <= i1) {
+      /* the statistics of 8 rows, then their transpose while they are still in L1 */
+      for (int r = 0; r < 8; r++) {
+        prefetch_bytes((const char *)(W + (size_t)(i + r) * m) + PREFETCH_AHEAD, row);
+        row_stats(W + (size_t)(i + r) * m, m, stats + (size_t)(i + r) * ROW_STATS);
+      }
       pack8(W, m, Wb, i);
       i += 8;
       continue;
     }
 #endif
     const float *w = W + (size_t)i * m;
+    prefetch_bytes((const char *)w + PREFETCH_AHEAD, row);
+    row_stats(w, m, stats + (size_t)i * ROW_STATS);
     float *dst = Wb + (size_t)(i >> 5) * m * 32 + (i & 31);
     for (int k = 0; k < m; k++) dst[(size_t)k * 32] = w[k];
     i++;

@@ -31,6 +31,20 @@ enum { RS_SMOOTH, RS_BENEFIT, RS_ABS, RS_NONZERO, RS_INTER, ROW_STATS };
 enum { OPTIMIZER_LIST(OPTIMIZER_ID) OPT_COUNT };
 #undef OPTIMIZER_ID
 
+/**
+ * Bytes ahead that the packing and the update ask for: W, S1 and S2 come from memory (16
+ * instances' weights and state are far beyond L2), in 4 KiB pages that the hardware prefetcher
+ * does not cross, so each page would otherwise start with a full memory latency.
+ */
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 4096
+#endif
+
+/** Asks for the cache lines of [p, p + bytes) (a hint: never faults, changes no result). */
+static inline void prefetch_bytes(const void *p, size_t bytes) {
+  for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)p + b, 0, 3);
+}
+
 /** One step's float32 hyperparameters, derived from the float64 ones as the wasm kernels do. */
 typedef struct {
   float lr, lambda, shrink, beta1, beta2, one_minus_beta1, one_minus_beta2, step_bc2, eps_bc2;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "session.h"
 #include "batch-schedule.h"
+#include "huge-pages.h"
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -97,6 +98,8 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
       const size_t panel = (size_t)c * n;
       for (int i = 0; i < n; i++) {
         const size_t so = panel + (size_t)i * nc;
+        if (S1) prefetch_bytes((const char *)(S1 + so) + PREFETCH_AHEAD, (size_t)nc * sizeof(float));
+        if (S2) prefetch_bytes((const char *)(S2 + so) + PREFETCH_AHEAD, (size_t)nc * sizeof(float));
         k->update(s->p.optimizer, &s->h, W + (size_t)i * m + c, sl->Dpanel + (size_t)i * nc, S1 ? S1 + so : NULL, S2 ? S2 + so : NULL, len);
       }
     }
@@ -188,9 +191,10 @@ session_t *session_create(const kernels_t *k, problem_t p, int stateSlots, float
   s->nP = (p.n + 31) & ~31;
   s->mNC = (p.m + k->nc - 1) / k->nc * k->nc;
   s->W = W, s->loss = loss, s->forces = forces;
+  advise_huge(W, (size_t)p.instances * p.n * p.m * sizeof(float));
   s->stateBytes = (size_t)p.instances * p.n * s->mNC * sizeof(float);
-  if (stateSlots >= 1 && !(s->S1 = alloc(s->stateBytes))) return session_destroy(s), NULL;
-  if (stateSlots >= 2 && !(s->S2 = alloc(s->stateBytes))) return session_destroy(s), NULL;
+  if (stateSlots >= 1 && !(s->S1 = alloc_big(s->stateBytes))) return session_destroy(s), NULL;
+  if (stateSlots >= 2 && !(s->S2 = alloc_big(s->stateBytes))) return session_destroy(s), NULL;
   s->stats = alloc((size_t)p.instances * p.n * ROW_STATS * sizeof(double));
   s->slots = calloc((size_t)p.threads, sizeof(slot_t));
   if (!s->stats || !s->slots) return session_destroy(s), NULL;
