@@ -58,13 +58,50 @@ void mirror_gram(float *G, int n, int nP, int r0, int r1) {
   (void)n;
 }
 
-/** Appends (j, 4 g) at c if g > 0 and adds ReLU(g)² to off[j mod 4]; returns the new count. */
-static inline int keep_positive(float g, int j, int32_t *qi, float *qv, int c, double *off) {
-  const float p = fmaxf(g, 0.0f);
-  off[j & 3] += (double)p * p;
-  qi[c] = j;
-  qv[c] = 4.0f * p;
-  return c + (p > 0);
+/**
+ * ReLU(g) = fmaxf(g, 0) without a branch (the signs of G are random, so a branch mispredicts
+ * half the time) and without a library call (fmaxf is one without -ffinite-math-only): g if
+ * g > 0, else +0 (NaN too). `keep` 0 gives +0 whatever g is.
+ */
+static inline float relu_masked(float g, int keep) {
+  uint32_t u;
+  memcpy(&u, &g, sizeof u);
+  u &= -(uint32_t)(keep & (g > 0.0f));
+  float p;
+  memcpy(&p, &u, sizeof p);
+  return p;
+}
+
+/** Appends the records (j, 4 ReLU(G_ij)) of j in [j0, j1) at c, advancing past the nonzero ones; returns the new count. */
+static inline int keep_positive(const float *row, int j0, int j1, int32_t *qi, float *qv, int c) {
+  for (int j = j0; j < j1; j++) {
+    const float p = relu_masked(row[j], 1);
+    qi[c] = j;
+    qv[c] = 4.0f * p;
+    c += p > 0.0f;
+  }
+  return c;
+}
+
+/**
+ * Σ_{j≠i} ReLU(G_ij)² in 4 float64 lanes (lane j mod 4, each in increasing j), then a fixed
+ * tree. The diagonal adds +0, which leaves a sum of squares (never −0) unchanged: the same bits
+ * as skipping it.
+ */
+static inline double off_diagonal_sq(const float *row, int n, int i) {
+  double o[4] = {0, 0, 0, 0};
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    for (int l = 0; l < 4; l++) {
+      const double p = relu_masked(row[j + l], j + l != i);
+      o[l] += p * p;
+    }
+  }
+  for (int l = 0; j < n; j++, l++) {
+    const double p = relu_masked(row[j], j != i);
+    o[l] += p * p;
+  }
+  return (o[0] + o[1]) + (o[2] + o[3]);
 }
 
 void coefficients(const float *G, int n, int nP, int interference, int32_t *idx, float *val, int32_t *cnt, float *diag, double *stats, int r0, int r1) {
@@ -75,19 +112,20 @@ void coefficients(const float *G, int n, int nP, int interference, int32_t *idx,
     int32_t *qi = idx + (size_t)i * n;
     float *qv = val + (size_t)i * n;
     int c = 0;
-    double off[4] = {0, 0, 0, 0};
+    double off = 0;
     if (interference) {
-      /* branch-free (the signs are random): always write the record, advance past it if nonzero */
-      for (int j = 0; j < i; j++) c = keep_positive(row[j], j, qi, qv, c, off);
+      /* always write the record, advance past it if nonzero */
+      c = keep_positive(row, 0, i, qi, qv, c);
       qi[c] = i, qv[c] = md, c += md != 0;
-      for (int j = i + 1; j < n; j++) c = keep_positive(row[j], j, qi, qv, c, off);
+      c = keep_positive(row, i + 1, n, qi, qv, c);
+      off = off_diagonal_sq(row, n, i);
     } else if (md != 0) {
       qi[c] = i, qv[c] = md, c++;
     }
     cnt[i] = c;
     diag[i] = md;
     double *st = stats + (size_t)i * ROW_STATS;
-    st[RS_SMOOTH] = ((off[0] + off[1]) + (off[2] + off[3])) + ((double)gd - 1) * ((double)gd - 1);
+    st[RS_SMOOTH] = off + ((double)gd - 1) * ((double)gd - 1);
     st[RS_BENEFIT] = (double)md * md * gd;
     st[RS_INTER] = 0;
   }
