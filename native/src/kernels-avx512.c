@@ -1,4 +1,4 @@
-/* The kernels with 512-bit vectors (AVX-512F): 8×32 Gram tiles (16 accumulators), 64-column panels. */
+/* The kernels with 512-bit vectors (AVX-512F): 8×32 Gram tiles (16 accumulators), 32-column panels, coefficient lists 16 columns at a time. */
 #include <immintrin.h>
 #define VEC __m512
 #define VW 16
@@ -14,4 +14,5 @@
 #define KERNELS kernels_avx512
 #define KERNELS_NAME "avx512"
 #include "transpose8.h"
+#include "coefficients-avx512.h"
 #include "kernels-impl.h"

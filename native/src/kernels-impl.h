@@ -235,6 +235,10 @@ static double fma_loop(long iters) {
 
 #include "list-impl.h"
 
+#ifndef COEFFICIENTS
+#define COEFFICIENTS coefficients
+#endif
+
 const kernels_t KERNELS = {
   .name = KERNELS_NAME,
   .mr = GRAM_MR,
@@ -242,6 +246,7 @@ const kernels_t KERNELS = {
   .nc = PROD_NC,
   .pack_rows = pack_rows,
   .gram = gram,
+  .coefficients = COEFFICIENTS,
   .product = product,
   .update = update,
   .list_panels = list_panels,

@@ -58,6 +58,8 @@ typedef struct {
   void (*pack_rows)(const float *W, int n, int m, float *Wb, int i0, int i1, double *stats);
   /** Gram tiles of the row tiles [t0, t1) (tile t = rows t·mr ..), those touching j ≥ i. */
   void (*gram)(const float *Wb, int n, int nP, int m, float *G, int t0, int t1);
+  /** coefficients() below, vectorized where the instruction set can: the same lists, diag and stats bits. */
+  void (*coefficients)(const float *G, int n, int nP, int interference, int32_t *idx, float *val, int32_t *cnt, float *diag, double *stats, int r0, int r1);
   /** D rows [r0, r1) of one panel: D[i][0 .. nc) = Σ_q val[i][q] · P[idx[i][q]] in list order. */
   void (*product)(const int32_t *idx, const float *val, const int32_t *cnt, int n, const float *P, float *D, int ldd, int r0, int r1);
   /** One optimizer step on `len` consecutive weights with their gradient and state. */

@@ -50,7 +50,7 @@ int probe_phases(const kernels_t *k, const float *W0, int n, int m, int reps, do
     a = now();
     t[1] = a - b;
     mirror_gram(G, n, nP, 0, n);
-    coefficients(G, n, nP, 1, idx, val, cnt, diag, stats, 0, n);
+    k->coefficients(G, n, nP, 1, idx, val, cnt, diag, stats, 0, n);
     b = now();
     t[2] = b - a;
     for (int c = 0; c < m; c += nc) {
@@ -86,7 +86,7 @@ int probe_products(const kernels_t *k, const float *W, int n, int m, int interfe
     k->gram(Wb, n, nP, m, G, 0, gram_row_tiles(n, k->mr));
     mirror_gram(G, n, nP, 0, n);
     for (int i = 0; i < n; i++) memcpy(Gout + (size_t)i * n, G + (size_t)i * nP, (size_t)n * 4);
-    coefficients(G, n, nP, interference, idx, val, cnt, diag, stats, 0, n);
+    k->coefficients(G, n, nP, interference, idx, val, cnt, diag, stats, 0, n);
     for (int c = 0; c < m; c += nc) {
       pack_panel(W, n, m, c, nc, P);
       k->product(idx, val, cnt, n, P, D, nc, 0, n);

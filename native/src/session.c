@@ -87,7 +87,7 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
   sync_threads(s, parts); /* rows read entries other threads wrote */
   const int r0 = even_lo(n, t, parts), r1 = even_lo(n, t + 1, parts);
   mirror_gram(sl->G, n, nP, r0, r1);
-  coefficients(sl->G, n, nP, s->p.interference, sl->idx, sl->val, sl->cnt, sl->diag, stats, r0, r1);
+  k->coefficients(sl->G, n, nP, s->p.interference, sl->idx, sl->val, sl->cnt, sl->diag, stats, r0, r1);
 
   if (parts == 1 && update && !forces) {
     /* alone: each panel of D updates its columns of W at once (columns right of it are still unread) */
