@@ -15,4 +15,5 @@
 #define KERNELS_NAME "avx512"
 #include "transpose8.h"
 #include "coefficients-avx512.h"
+#include "row-stats-avx512.h"
 #include "kernels-impl.h"

@@ -64,10 +64,14 @@ static void pack_rows(const float *W, int n, int m, float *Wb, int i0, int i1, d
 #ifdef TRANSPOSE8
     if ((i & 7) == 0 && i + 8 <= i1) {
       /* the statistics of 8 rows, then their transpose while they are still in L1 */
+#ifdef ROW_STATS8
+      ROW_STATS8(W + (size_t)i * m, m, stats + (size_t)i * ROW_STATS, PREFETCH_AHEAD);
+#else
       for (int r = 0; r < 8; r++) {
         prefetch_bytes((const char *)(W + (size_t)(i + r) * m) + PREFETCH_AHEAD, row);
         row_stats(W + (size_t)(i + r) * m, m, stats + (size_t)(i + r) * ROW_STATS);
       }
+#endif
       pack8(W, m, Wb, i);
       i += 8;
       continue;
