@@ -123,6 +123,22 @@ static void gram(const float *Wb, int n, int nP, int m, float *G, int t0, int t1
   }
 }
 
+/**
+ * pack_panel (dispatch.c) with the panel's whole rows as PROD_NCV vector copies: a panel row is
+ * a few vectors, so a library memcpy per row cost more in calls than in copying.
+ */
+static void pack_panel_rows(const float *W, int n, int m, int c, int nc, float *P) {
+  if (nc != PROD_NC || m - c < PROD_NC) {
+    pack_panel(W, n, m, c, nc, P);
+    return;
+  }
+  for (int j = 0; j < n; j++) {
+    const float *src = W + (size_t)j * m + c;
+    float *dst = P + (size_t)j * PROD_NC;
+    UNROLL for (int v = 0; v < PROD_NCV; v++) VSTORE(dst + v * VW, VLOAD(src + v * VW));
+  }
+}
+
 /** One row's records [q0, q1) into its accumulators (PROD_NCV chains). */
 static inline void product_tail(const int32_t *ix, const float *vx, int q0, int q1, const float *P, VEC *a) {
   for (int q = q0; q < q1; q++) {
@@ -251,6 +267,7 @@ const kernels_t KERNELS = {
   .pack_rows = pack_rows,
   .gram = gram,
   .coefficients = COEFFICIENTS,
+  .pack_panel = pack_panel_rows,
   .product = product,
   .update = update,
   .list_panels = list_panels,

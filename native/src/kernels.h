@@ -60,6 +60,8 @@ typedef struct {
   void (*gram)(const float *Wb, int n, int nP, int m, float *G, int t0, int t1);
   /** coefficients() below, vectorized where the instruction set can: the same lists, diag and stats bits. */
   void (*coefficients)(const float *G, int n, int nP, int interference, int32_t *idx, float *val, int32_t *cnt, float *diag, double *stats, int r0, int r1);
+  /** pack_panel() below, copying whole vectors where the panel is full. */
+  void (*pack_panel)(const float *W, int n, int m, int c, int nc, float *P);
   /** D rows [r0, r1) of one panel: D[i][0 .. nc) = Σ_q val[i][q] · P[idx[i][q]] in list order. */
   void (*product)(const int32_t *idx, const float *val, const int32_t *cnt, int n, const float *P, float *D, int ldd, int r0, int r1);
   /** One optimizer step on `len` consecutive weights with their gradient and state. */

@@ -55,7 +55,7 @@ int probe_phases(const kernels_t *k, const float *W0, int n, int m, int reps, do
     t[2] = b - a;
     for (int c = 0; c < m; c += nc) {
       a = now();
-      pack_panel(W, n, m, c, nc, P);
+      k->pack_panel(W, n, m, c, nc, P);
       k->product(idx, val, cnt, n, P, D, nc, 0, n);
       b = now();
       for (int i = 0; i < n; i++) {
@@ -88,7 +88,7 @@ int probe_products(const kernels_t *k, const float *W, int n, int m, int interfe
     for (int i = 0; i < n; i++) memcpy(Gout + (size_t)i * n, G + (size_t)i * nP, (size_t)n * 4);
     k->coefficients(G, n, nP, interference, idx, val, cnt, diag, stats, 0, n);
     for (int c = 0; c < m; c += nc) {
-      pack_panel(W, n, m, c, nc, P);
+      k->pack_panel(W, n, m, c, nc, P);
       k->product(idx, val, cnt, n, P, D, nc, 0, n);
       for (int i = 0; i < n; i++) memcpy(Dout + (size_t)i * m + c, D + (size_t)i * nc, (size_t)(m - c < nc ? m - c : nc) * 4);
     }

@@ -93,7 +93,7 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
     /* alone: each panel of D updates its columns of W at once (columns right of it are still unread) */
     for (int c = 0; c < m; c += nc) {
       const int len = m - c < nc ? m - c : nc;
-      pack_panel(W, n, m, c, nc, P);
+      k->pack_panel(W, n, m, c, nc, P);
       k->product(sl->idx, sl->val, sl->cnt, n, P, sl->Dpanel, nc, 0, n);
       const size_t panel = (size_t)c * n;
       for (int i = 0; i < n; i++) {
@@ -108,7 +108,7 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
   float *D = sl->Dfull;
   const int ldd = s->mNC;
   for (int c = 0; c < m; c += nc) {
-    pack_panel(W, n, m, c, nc, P);
+    k->pack_panel(W, n, m, c, nc, P);
     k->product(sl->idx, sl->val, sl->cnt, n, P, D + c, ldd, r0, r1);
   }
   sync_threads(s, parts); /* every product row has read all of W before any row changes */
