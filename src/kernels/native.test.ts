@@ -256,7 +256,7 @@ describeBuilt('native session contract', () => {
       expect(la).toBe(lb);
       expect(la).toBeCloseTo(lc, 4);
     }
-    expect(sameBytes(a.weights(), b.weights())).toBe(true);
+    expect(sameBytes(Float32Array.from(a.weights()), Float32Array.from(b.weights()))).toBe(true);
     // AdamW's first steps move a weight by about ±lr wherever |gradient| ≫ eps, so the few
     // weights whose gradient is near 0 (the L1 term against the rest) go either way with float32
     // rounding (FMA or not). Measured: 1.1 % of the weights differ by more than 1e-5, at most
