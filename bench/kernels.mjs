@@ -5,7 +5,9 @@
 // Timings on a shared machine are noisy: every comparison is a ratio of numbers measured in
 // this same run, each the best of several trials. Nothing here gates CI.
 //
-//   node bench/kernels.mjs [--quick] [--no-torch] [--torch-steps 100]
+//   node bench/kernels.mjs [--quick] [--no-torch] [--torch-steps 100] [--paper-only]
+//
+// --paper-only (npm run bench:paper): only the paper's configuration on native, wasm and PyTorch.
 //
 // "Effective GFLOP/s" = 4·n²·m per instance / time, counting both products in full although
 // the Gram kernel computes only the upper triangle and the product skips the zeros of ReLU
@@ -22,6 +24,7 @@ import { benchProblem, randomWeights } from './problem.mjs';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const withTorch = !args.includes('--no-torch');
+const paperOnly = args.includes('--paper-only');
 const torchSteps = Number(args[args.indexOf('--torch-steps') + 1]) || 100;
 const TRIAL_SECONDS = quick ? 0.3 : 1;
 const TRIALS = quick ? 3 : 5;
@@ -140,43 +143,45 @@ if (!wasm || !kernels) {
   process.exit(1);
 }
 console.log(`incidental kernel benchmark — ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`AdamW steps, n=${n}; best of ${TRIALS} trials; reference timed on one step of one instance (scaled by instances)\n`);
-const header = ['instances×m', 'step 1T ms', 'step 2T ms', '2T/1T', 'bare ms', 'bare GFLOP/s', 'step GFLOP/s 1T', 'step GFLOP/s 2T', 'step/bare', 'ref ms', 'ref/wasm 1T'];
-const rows = [header];
-for (const { instances, m } of CASES) {
-  const r = measureCase(instances, m);
-  const ref = (quick && m > 1024 ? NaN : referenceStep(m)) * instances;
-  rows.push([
-    `${instances}×${m}`,
-    fmt(r.one * 1e3, 2),
-    fmt(r.two * 1e3, 2) + (r.used[1] === 2 ? '' : ` (${r.used[1]}T)`),
-    fmt(r.one / r.two, 2) + '×',
-    fmt(r.bare * 1e3, 2),
-    fmt(gflops(instances, m, r.bare)),
-    fmt(gflops(instances, m, r.one)),
-    fmt(gflops(instances, m, r.two)),
-    fmt(r.overhead, 3) + '×',
-    Number.isNaN(ref) ? '–' : fmt(ref * 1e3, 0),
-    Number.isNaN(ref) ? '–' : fmt(ref / r.one, 0) + '×',
-  ]);
+if (!paperOnly) console.log(`AdamW steps, n=${n}; best of ${TRIALS} trials; reference timed on one step of one instance (scaled by instances)\n`);
+if (!paperOnly) {
+  const header = ['instances×m', 'step 1T ms', 'step 2T ms', '2T/1T', 'bare ms', 'bare GFLOP/s', 'step GFLOP/s 1T', 'step GFLOP/s 2T', 'step/bare', 'ref ms', 'ref/wasm 1T'];
+  const rows = [header];
+  for (const { instances, m } of CASES) {
+    const r = measureCase(instances, m);
+    const ref = (quick && m > 1024 ? NaN : referenceStep(m)) * instances;
+    rows.push([
+      `${instances}×${m}`,
+      fmt(r.one * 1e3, 2),
+      fmt(r.two * 1e3, 2) + (r.used[1] === 2 ? '' : ` (${r.used[1]}T)`),
+      fmt(r.one / r.two, 2) + '×',
+      fmt(r.bare * 1e3, 2),
+      fmt(gflops(instances, m, r.bare)),
+      fmt(gflops(instances, m, r.one)),
+      fmt(gflops(instances, m, r.two)),
+      fmt(r.overhead, 3) + '×',
+      Number.isNaN(ref) ? '–' : fmt(ref * 1e3, 0),
+      Number.isNaN(ref) ? '–' : fmt(ref / r.one, 0) + '×',
+    ]);
+  }
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
+  {
+    // the worst case for the product: all overlaps positive, every coefficient nonzero (dense kernel)
+    const m = 4096;
+    const positive = Float32Array.from(randomWeights(n * m, m), Math.abs);
+    const bare = bareProducts(kernels, m);
+    const seconds = Math.min(...Array.from({ length: TRIALS }, () => bare(positive, 3)));
+    console.log(`\nWith every coefficient nonzero (|W|, dense product kernel), m=${m}: bare ${fmt(seconds * 1e3, 2)} ms, ${fmt(gflops(1, m, seconds))} effective GFLOP/s on 1 thread.`);
+  }
+  console.log('All timings of a trial start from the same weights. bare = pack + Gram + product of the two kernels alone (1 thread);');
+  console.log('step/bare (median over trials) = what everything else a step does (coefficients, loss, AdamW update) costs, as a factor.');
 }
-const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-for (const r of rows) console.log(r.map((x, c) => x.padStart(widths[c])).join('  '));
-{
-  // the worst case for the product: all overlaps positive, every coefficient nonzero (dense kernel)
-  const m = 4096;
-  const positive = Float32Array.from(randomWeights(n * m, m), Math.abs);
-  const bare = bareProducts(kernels, m);
-  const seconds = Math.min(...Array.from({ length: TRIALS }, () => bare(positive, 3)));
-  console.log(`\nWith every coefficient nonzero (|W|, dense product kernel), m=${m}: bare ${fmt(seconds * 1e3, 2)} ms, ${fmt(gflops(1, m, seconds))} effective GFLOP/s on 1 thread.`);
-}
-console.log('All timings of a trial start from the same weights. bare = pack + Gram + product of the two kernels alone (1 thread);');
-console.log('step/bare (median over trials) = what everything else a step does (coefficients, loss, AdamW update) costs, as a factor.');
 
 const loaded = await loadNative();
 const native = loaded.addon ? await createNativeBackend() : null;
 if (!native) console.log(`\nNative backend skipped: ${loaded.reason}`);
-else nativeKernels(loaded.addon, loaded.kernels);
+else if (!paperOnly) nativeKernels(loaded.addon, loaded.kernels);
 
 {
   const python = withTorch ? findPython('torch') : null;
@@ -298,4 +303,4 @@ function paperComparison(python) {
 }
 
 // the general model's batched path against PyTorch (same flags: --quick, --no-torch)
-await import('./batch.mjs');
+if (!paperOnly) await import('./batch.mjs');
