@@ -9,7 +9,9 @@
  * The answers of G–L (`const answer = ...`): only their literal prose is skipped, i.e. a
  * string literal, or a template literal without `${}` parts, inside the answer's initializer
  * whose parent only places it in the text: a `+` concatenation, a branch (not the test) of
- * `?:`, a `${}` part, a `.join(...)` separator, the fallback of `||`/`??`. Everything that
+ * `?:`, a `${}` part, a `.join(...)` separator, the fallback of `||`/`??`, the text an arrow
+ * function returns. Such a literal has no child nodes, so nothing else is skipped with it
+ * (Stryker skips an ignored node together with everything inside it). Everything that
  * decides what an answer concludes stays mutated: its conditions, comparisons (a literal
  * compared with `===` is not skipped), numbers, arithmetic, filters and branches, and every
  * template with `${}` parts (emptying one is a scored mutant, so tests pin each sentence).
