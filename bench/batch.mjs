@@ -15,13 +15,14 @@
 // cycled on every side, so drawing them is not timed. "Dense GFLOP/s" counts the 5·B·n·m multiply-adds (×2 flops) a
 // dense implementation does (X W, H Wᵀ, G W, Gᵀ H, Xᵀ dZ), although the kernels skip the zeros.
 // Our backends are timed twice: from the initial weights (G half nonzero), and after some training.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNativeBackend } from '../dist/kernels/native.js';
 import { createWasmBackend } from '../dist/kernels/wasm.js';
 import { benchProblem, randomWeights } from './problem.mjs';
+import { findPython } from './python.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -122,16 +123,6 @@ async function measure(backends, python, hidden, untied, threads, batches) {
   return { ...best, used, torchInfo: torch?.info ?? null };
 }
 
-function findTorchPython() {
-  for (const candidate of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' });
-      return candidate;
-    } catch {}
-  }
-  return null;
-}
-
 const fmt = (x, d = 1) => x.toFixed(d);
 const gflops = (seconds) => (2 * 5 * B * n * m) / seconds / 1e9;
 
@@ -142,7 +133,7 @@ if (!wasm) {
 }
 const native = await createNativeBackend();
 const backends = native ? [wasm, native] : [wasm];
-const python = withTorch ? findTorchPython() : null;
+const python = withTorch ? findPython('torch') : null;
 console.log(`\nincidental batched-path benchmark — ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log(`General model, n=${n}, m=${m}, B=${B}, Bernoulli p=1/64, AdamW lr 1e-3, λ=1e-3; best of ${TRIALS} trials of ${steps} steps; ms per step`);
 if (!native) console.log('native backend not built here: wasm only');

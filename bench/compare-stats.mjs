@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { expectedPolysemantic } from '../dist/analysis/theory.js';
 import { initWeights } from '../dist/core/init.js';
 import { paperConfig, polysemanticStats, showStats } from './paper-run.mjs';
+import { findPython } from './python.mjs';
 import { openTrainer } from '../dist/kernels/select.js';
 import { decodeNpy, encodeNpy } from '../dist/io/npy.js';
 
@@ -45,14 +46,7 @@ writeFileSync(`${out}W-ours.npy`, encodeNpy(trainer.weights(), [I, n, m]));
 console.log(`ours (${trainer.session.backend}): ${oursSeconds.toFixed(0)} s, final loss ${final.lossMean.toFixed(4)}`);
 console.log(`  polysemantic neurons: ${show(ours)}`);
 
-const python = ['/usr/bin/python3', 'python3'].find((p) => {
-  try {
-    execFileSync(p, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const python = findPython('torch');
 if (!python) {
   console.log('no python3 with torch: skipping the PyTorch run');
   process.exit(0);

@@ -20,6 +20,7 @@ import { createNativeBackend, loadNative } from '../dist/kernels/native.js';
 import { createWasmBackend } from '../dist/kernels/wasm.js';
 import { instantiate, loadKernels } from '../dist/kernels/wasm-module.js';
 import { benchProblem, randomWeights } from './problem.mjs';
+import { findPython } from './python.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -247,16 +248,6 @@ function blasComparison(ours, eff, m) {
   console.log(`  ${ours.kernels} kernels against it: Gram ${fmt(r.gram_s / ours.gram, 2)}× faster, product ${fmt(r.product_s / ours.product, 2)}× faster (at ${fmt(ours.density * 100, 0)} % nonzero coefficients)`);
 }
 
-/** A python3 that imports `module`, or null. */
-function findPython(module) {
-  for (const candidate of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(candidate, ['-c', `import ${module}`], { stdio: 'ignore' });
-      return candidate;
-    } catch {}
-  }
-  return null;
-}
 
 /**
  * The paper's configuration, steps 10–110 (10 untimed, then 100 timed): native and wasm on two
