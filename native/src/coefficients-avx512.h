@@ -20,7 +20,7 @@ static void coefficients_avx512(const float *G, int n, int nP, int interference,
   for (int i = r0; i < r1; i++) {
     const float *row = G + (size_t)i * nP;
     const float gd = row[i];
-    const float md = gd > 0 ? 4.0f * (gd - 1.0f) : 0.0f;
+    const float md = diag_coefficient(gd);
     int32_t *qi = idx + (size_t)i * n;
     float *qv = val + (size_t)i * n;
     int c = 0;
@@ -50,12 +50,7 @@ static void coefficients_avx512(const float *G, int n, int nP, int interference,
     }
     double o[4];
     _mm256_storeu_pd(o, off);
-    cnt[i] = c;
-    diag[i] = md;
-    double *st = stats + (size_t)i * ROW_STATS;
-    st[RS_SMOOTH] = ((o[0] + o[1]) + (o[2] + o[3])) + ((double)gd - 1) * ((double)gd - 1);
-    st[RS_BENEFIT] = (double)md * md * gd;
-    st[RS_INTER] = 0;
+    finish_coefficient_row(i, c, gd, md, (o[0] + o[1]) + (o[2] + o[3]), cnt, diag, stats);
   }
 }
 #define COEFFICIENTS coefficients_avx512

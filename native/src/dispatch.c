@@ -108,7 +108,7 @@ void coefficients(const float *G, int n, int nP, int interference, int32_t *idx,
   for (int i = r0; i < r1; i++) {
     const float *row = G + (size_t)i * nP;
     const float gd = row[i];
-    const float md = gd > 0 ? 4.0f * (gd - 1.0f) : 0.0f;
+    const float md = diag_coefficient(gd);
     int32_t *qi = idx + (size_t)i * n;
     float *qv = val + (size_t)i * n;
     int c = 0;
@@ -122,12 +122,7 @@ void coefficients(const float *G, int n, int nP, int interference, int32_t *idx,
     } else if (md != 0) {
       qi[c] = i, qv[c] = md, c++;
     }
-    cnt[i] = c;
-    diag[i] = md;
-    double *st = stats + (size_t)i * ROW_STATS;
-    st[RS_SMOOTH] = off + ((double)gd - 1) * ((double)gd - 1);
-    st[RS_BENEFIT] = (double)md * md * gd;
-    st[RS_INTER] = 0;
+    finish_coefficient_row(i, c, gd, md, off, cnt, diag, stats);
   }
 }
 

@@ -104,6 +104,21 @@ void mirror_gram(float *G, int n, int nP, int r0, int r1);
  */
 void coefficients(const float *G, int n, int nP, int interference, int32_t *idx, float *val, int32_t *cnt, float *diag, double *stats, int r0, int r1);
 
+/** Row i's own coefficient, 4(G_ii − 1) where G_ii > 0, else 0: shared by every coefficients kernel. */
+static inline float diag_coefficient(float gd) {
+  return gd > 0 ? 4.0f * (gd - 1.0f) : 0.0f;
+}
+
+/** Ends row i of a coefficients kernel: its list length c, its own coefficient md and its loss statistics, from off = Σ_{j≠i} ReLU(G_ij)². */
+static inline void finish_coefficient_row(int i, int c, float gd, float md, double off, int32_t *cnt, float *diag, double *stats) {
+  cnt[i] = c;
+  diag[i] = md;
+  double *st = stats + (size_t)i * ROW_STATS;
+  st[RS_SMOOTH] = off + ((double)gd - 1) * ((double)gd - 1);
+  st[RS_BENEFIT] = (double)md * md * gd;
+  st[RS_INTER] = 0;
+}
+
 /** Copies W[:, c .. c + nc) into P [n][nc], zero past m. */
 void pack_panel(const float *W, int n, int m, int c, int nc, float *P);
 
