@@ -144,8 +144,8 @@ if (!wasm || !kernels) {
   process.exit(1);
 }
 console.log(`incidental kernel benchmark — ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-if (!paperOnly) console.log(`AdamW steps, n=${n}; best of ${TRIALS} trials; reference timed on one step of one instance (scaled by instances)\n`);
 if (!paperOnly) {
+  console.log(`AdamW steps, n=${n}; best of ${TRIALS} trials; reference timed on one step of one instance (scaled by instances)\n`);
   const header = ['instances×m', 'step 1T ms', 'step 2T ms', '2T/1T', 'bare ms', 'bare GFLOP/s', 'step GFLOP/s 1T', 'step GFLOP/s 2T', 'step/bare', 'ref ms', 'ref/wasm 1T'];
   const rows = [header];
   for (const { instances, m } of CASES) {
