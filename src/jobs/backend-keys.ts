@@ -14,7 +14,7 @@
  */
 import type { TrainConfig } from '../core/config.js';
 import { hasNoise, problemOf } from '../core/train.js';
-import { jobKey } from './job.js';
+import { jobKey, type Job } from './job.js';
 import { selectBackend } from '../kernels/select.js';
 import type { RunStore } from '../store/run-store.js';
 
@@ -74,6 +74,11 @@ export async function keyRuns(
     runs.set(legacyKey, { config: pinned, key });
   }
   return { runs, setAside };
+}
+
+/** One job per planned run (keyed by the key of its config as written): its pinned config, cached under its key from keyRuns. */
+export function keyedJobs(planned: ReadonlyMap<string, { labels: string[] }>, runs: ReadonlyMap<string, KeyedRun>): Job[] {
+  return [...planned].map(([k, r]) => ({ key: runs.get(k)!.key, label: r.labels[0], config: runs.get(k)!.config }));
 }
 
 /**

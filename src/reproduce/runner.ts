@@ -10,14 +10,14 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { TrainConfig } from '../core/config.js';
-import { estimateWork, jobKey, JobsAborted, type Job } from '../jobs/job.js';
+import { estimateWork, jobKey, JobsAborted } from '../jobs/job.js';
 import { createLocalPool } from '../jobs/local-pool.js';
 import { runDirOf, runJobs, type ActiveRun, type JobsProgress } from '../jobs/run-jobs.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { threadsAvailable } from '../jobs/training-thread.js';
 import { RunStore } from '../store/run-store.js';
 import { VERSION } from '../version.js';
-import { keyRuns, type SetAsideRun } from '../jobs/backend-keys.js';
+import { keyedJobs, keyRuns, type SetAsideRun } from '../jobs/backend-keys.js';
 import { loadOutcome, readRunSummary, runDirIsWhole } from './outcome.js';
 import { EXPERIMENTS } from './registry.js';
 import { writeReport } from './report.js';
@@ -150,7 +150,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     throw err;
   }
   const keyOf = (configKey: string) => keyed.runs.get(configKey)!.key;
-  const jobs: Job[] = [...labels.entries()].map(([k, r]) => ({ key: keyOf(k), label: r.labels[0], config: keyed.runs.get(k)!.config }));
+  const jobs = keyedJobs(labels, keyed.runs);
   const scheduler = o.scheduler ?? createLocalPool({ workers: parallel > 1 ? parallel : workers > 0 ? 1 : 0, threadsPerRun });
   let phase: ReproduceProgress['phase'] = 'plan';
   let last: JobsProgress | null = null;

@@ -9,8 +9,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { TrainConfig } from '../core/config.js';
 import { ConfigError, UserError } from '../core/errors.js';
-import { keyRuns, type SetAsideRun } from '../jobs/backend-keys.js';
-import { jobKey, type Job } from '../jobs/job.js';
+import { keyedJobs, keyRuns, type SetAsideRun } from '../jobs/backend-keys.js';
+import { jobKey } from '../jobs/job.js';
 import { createLocalPool } from '../jobs/local-pool.js';
 import { runJobs, type JobsProgress, type RunJobsResult } from '../jobs/run-jobs.js';
 import type { Scheduler } from '../jobs/scheduler.js';
@@ -74,7 +74,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     // `auto` pinned to the backend this machine picks, and stored per backend (backend-keys.ts);
     // threads 0: the memory check allows for the most threads a run may use
     const keyed = await keyRuns(store, planned, 0);
-    const jobs: Job[] = [...planned].map(([k, r]) => ({ key: keyed.runs.get(k)!.key, label: r.labels[0], config: keyed.runs.get(k)!.config }));
+    const jobs = keyedJobs(planned, keyed.runs);
     const scheduler = o.scheduler ?? createLocalPool({ workers: o.workers ?? 2 });
     const result = await runJobs(jobs, { store, runsDir, scheduler, sweep: o.spec.name, signal: o.signal, onProgress: o.onProgress });
     return { ...result, storePath: o.storePath, runsDir, setAside: keyed.setAside };
