@@ -46,6 +46,15 @@ int gram_tile_cost(int n, int mr, int nr, int t) {
   return cost;
 }
 
+void finish_row_stats(const double *lanes, double *stats, int i0, int i1) {
+  for (int i = i0; i < i1; i++) {
+    const double *l = lanes + (size_t)i * ROW_LANES;
+    double *st = stats + (size_t)i * ROW_STATS;
+    st[RS_ABS] = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+    st[RS_NONZERO] = l[RL_NONZERO];
+  }
+}
+
 void mirror_gram(float *G, int n, int nP, int r0, int r1) {
   /* rows in groups of 8, so that each read of column i.. serves 8 rows */
   for (int ib = r0; ib < r1; ib += 8) {

@@ -26,62 +26,63 @@
 
 #define UNROLL _Pragma("GCC unroll 16")
 
-/** Σ|w| (8 float64 lanes, k ≡ l mod 8, then a fixed tree) and the nonzero count of one row. */
-static inline void row_stats(const float *w, int m, double *st) {
-  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+/** Adds Σ|w| (8 float64 lanes, lane k mod 8 in increasing k) and the nonzero count of `len` weights of one row (w at a k ≡ 0 mod 8) to lanes[0 .. ROW_LANES). */
+static inline void row_lanes(const float *w, int len, double *lanes) {
+  double acc[8];
   int nz = 0, k = 0;
-  for (; k + 8 <= m; k += 8) {
+  UNROLL for (int l = 0; l < 8; l++) acc[l] = lanes[l];
+  for (; k + 8 <= len; k += 8) {
     UNROLL for (int l = 0; l < 8; l++) {
       acc[l] += fabs((double)w[k + l]);
       nz += w[k + l] != 0;
     }
   }
-  for (; k < m; k++) {
+  for (; k < len; k++) {
     acc[k & 7] += fabs((double)w[k]);
     nz += w[k] != 0;
   }
-  st[RS_ABS] = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-  st[RS_NONZERO] = nz;
+  UNROLL for (int l = 0; l < 8; l++) lanes[l] = acc[l];
+  lanes[RL_NONZERO] += nz;
 }
 
 #ifdef TRANSPOSE8
-/** Rows i .. i+8 of W (i ≡ 0 mod 8) into Wb, 8×8 blocks at a time. */
-static inline void pack8(const float *W, int m, float *Wb, int i) {
-  const float *src = W + (size_t)i * m;
-  float *dst = Wb + (size_t)(i >> 5) * m * 32 + (i & 31);
+/** Rows i .. i+8 (i ≡ 0 mod 8), columns k0 .. k0 + len of W into Wb, 8×8 blocks at a time. */
+static inline void pack8(const float *W, int m, float *Wb, int ldb, int i, int k0, int len) {
+  const float *src = W + (size_t)i * m + k0;
+  float *dst = Wb + (size_t)(i >> 5) * ldb * 32 + (i & 31);
   int k = 0;
-  for (; k + 8 <= m; k += 8) TRANSPOSE8(src + k, (size_t)m, dst + (size_t)k * 32);
-  for (; k < m; k++) {
+  for (; k + 8 <= len; k += 8) TRANSPOSE8(src + k, (size_t)m, dst + (size_t)k * 32);
+  for (; k < len; k++) {
     UNROLL for (int r = 0; r < 8; r++) dst[(size_t)k * 32 + r] = src[(size_t)r * m + k];
   }
 }
 #endif
 
-static void pack_rows(const float *W, int n, int m, float *Wb, int i0, int i1, double *stats) {
-  (void)n;
-  const size_t row = (size_t)m * sizeof(float);
+static void pack_rows(const float *W, int m, float *Wb, int ldb, int i0, int i1, int k0, int k1, double *lanes) {
+  const int len = k1 - k0;
+  const size_t bytes = (size_t)len * sizeof(float);
   for (int i = i0; i < i1;) {
 #ifdef TRANSPOSE8
     if ((i & 7) == 0 && i + 8 <= i1) {
       /* the statistics of 8 rows, then their transpose while they are still in L1 */
-#ifdef ROW_STATS8
-      ROW_STATS8(W + (size_t)i * m, m, stats + (size_t)i * ROW_STATS, PREFETCH_AHEAD);
+#ifdef ROW_LANES8
+      ROW_LANES8(W + (size_t)i * m + k0, m, len, lanes + (size_t)i * ROW_LANES, PREFETCH_AHEAD);
 #else
       for (int r = 0; r < 8; r++) {
-        prefetch_bytes((const char *)(W + (size_t)(i + r) * m) + PREFETCH_AHEAD, row);
-        row_stats(W + (size_t)(i + r) * m, m, stats + (size_t)(i + r) * ROW_STATS);
+        prefetch_bytes((const char *)(W + (size_t)(i + r) * m + k0) + PREFETCH_AHEAD, bytes);
+        row_lanes(W + (size_t)(i + r) * m + k0, len, lanes + (size_t)(i + r) * ROW_LANES);
       }
 #endif
-      pack8(W, m, Wb, i);
+      pack8(W, m, Wb, ldb, i, k0, len);
       i += 8;
       continue;
     }
 #endif
-    const float *w = W + (size_t)i * m;
-    prefetch_bytes((const char *)w + PREFETCH_AHEAD, row);
-    row_stats(w, m, stats + (size_t)i * ROW_STATS);
-    float *dst = Wb + (size_t)(i >> 5) * m * 32 + (i & 31);
-    for (int k = 0; k < m; k++) dst[(size_t)k * 32] = w[k];
+    const float *w = W + (size_t)i * m + k0;
+    prefetch_bytes((const char *)w + PREFETCH_AHEAD, bytes);
+    row_lanes(w, len, lanes + (size_t)i * ROW_LANES);
+    float *dst = Wb + (size_t)(i >> 5) * ldb * 32 + (i & 31);
+    for (int k = 0; k < len; k++) dst[(size_t)k * 32] = w[k];
     i++;
   }
 }
@@ -106,18 +107,27 @@ static inline void gram_tile(const float *A, const float *B, int k0, int k1, flo
   }
 }
 
-static void gram(const float *Wb, int n, int nP, int m, float *G, int t0, int t1) {
+static void gram(const float *Wb, int ldb, int n, int nP, float *G, int t0, int t1, int kn, int first, ahead_t *ahead) {
   const int colTiles = (n + GRAM_NR - 1) / GRAM_NR;
-  for (int k0 = 0; k0 < m; k0 += KC) {
-    const int k1 = k0 + KC < m ? k0 + KC : m;
+  /* the lines asked for ahead, spread evenly over the tiles */
+  int per = 0;
+  if (ahead) {
+    long long tiles = 0;
+    for (int t = t0; t < t1; t++) tiles += gram_tile_cost(n, GRAM_MR, GRAM_NR, t);
+    tiles *= (kn + KC - 1) / KC;
+    per = tiles ? (int)((ahead_lines(ahead) + tiles - 1) / tiles) : 0;
+  }
+  for (int k0 = 0; k0 < kn; k0 += KC) {
+    const int k1 = k0 + KC < kn ? k0 + KC : kn;
     for (int ct = 0; ct < colTiles; ct++) {
       const int j0 = ct * GRAM_NR;
-      const float *B = Wb + (size_t)(j0 >> 5) * m * 32 + (j0 & 31);
+      const float *B = Wb + (size_t)(j0 >> 5) * ldb * 32 + (j0 & 31);
       for (int t = t0; t < t1; t++) {
         const int i0 = t * GRAM_MR;
         if (i0 > j0 + GRAM_NR - 1) break; /* the tile lies below the diagonal */
-        const float *A = Wb + (size_t)(i0 >> 5) * m * 32 + (i0 & 31);
-        gram_tile(A, B, k0, k1, G + (size_t)i0 * nP + j0, nP, k0 == 0);
+        if (per) ahead_ask(ahead, per);
+        const float *A = Wb + (size_t)(i0 >> 5) * ldb * 32 + (i0 & 31);
+        gram_tile(A, B, k0, k1, G + (size_t)i0 * nP + j0, nP, first && k0 == 0);
       }
     }
   }

@@ -45,6 +45,37 @@ static inline void prefetch_bytes(const void *p, size_t bytes) {
   for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)p + b, 0, 3);
 }
 
+/**
+ * A row's statistics while its weights are read in blocks of columns (pack_rows): Σ|w| in 8
+ * float64 lanes (lane k mod 8, each in increasing k) and the nonzero count; finish_row_stats
+ * then sums the lanes with a fixed tree, so the block size never changes a bit.
+ */
+enum { RL_NONZERO = 8, ROW_LANES };
+
+/**
+ * Cache lines to ask for (into L2) while a kernel computes: `rows` rows of `lines` lines each,
+ * `stride` bytes apart from `base`; `at` counts the lines asked so far. The Gram asks for the
+ * next block of W's columns this way, so that memory works while the cores compute.
+ */
+typedef struct {
+  const char *base;
+  size_t stride;
+  int rows, lines, at;
+} ahead_t;
+
+static inline long long ahead_lines(const ahead_t *a) {
+  return (long long)a->rows * a->lines;
+}
+
+/** Asks for the next `count` lines of `a` (hints: never fault, change no result). */
+static inline void ahead_ask(ahead_t *a, int count) {
+  const int total = a->rows * a->lines;
+  for (; count > 0 && a->at < total; count--, a->at++) {
+    const int r = a->at / a->lines, l = a->at - r * a->lines;
+    __builtin_prefetch(a->base + (size_t)r * a->stride + (size_t)l * 64, 0, 2);
+  }
+}
+
 /** One step's float32 hyperparameters, derived from the float64 ones as the wasm kernels do. */
 typedef struct {
   float lr, lambda, shrink, beta1, beta2, one_minus_beta1, one_minus_beta2, step_bc2, eps_bc2;
@@ -54,10 +85,19 @@ typedef struct {
   const char *name;
   /** Gram tile rows and columns; product panel columns. */
   int mr, nr, nc;
-  /** Packs rows [i0, i1) of W into Wb and writes their Σ|w| and nonzero count into stats (row stride ROW_STATS). */
-  void (*pack_rows)(const float *W, int n, int m, float *Wb, int i0, int i1, double *stats);
-  /** Gram tiles of the row tiles [t0, t1) (tile t = rows t·mr ..), those touching j ≥ i. */
-  void (*gram)(const float *Wb, int n, int nP, int m, float *G, int t0, int t1);
+  /**
+   * Packs rows [i0, i1), columns [k0, k1) (k0 ≡ 0 mod 16) of W (row stride m) into Wb as
+   * [nP/32][ldb][32] at column k − k0, and adds their Σ|w| lanes and nonzero counts to lanes
+   * (row stride ROW_LANES; zero them before a row's first block).
+   */
+  void (*pack_rows)(const float *W, int m, float *Wb, int ldb, int i0, int i1, int k0, int k1, double *lanes);
+  /**
+   * Gram tiles of the row tiles [t0, t1) (tile t = rows t·mr ..), those touching j ≥ i, over
+   * the kn packed columns of Wb (as pack_rows leaves it): G += their products, or G = them
+   * when `first`. Every entry stays one fused chain in increasing k across blocks. Asks for
+   * the lines of `ahead` (may be NULL) spread over the tiles.
+   */
+  void (*gram)(const float *Wb, int ldb, int n, int nP, float *G, int t0, int t1, int kn, int first, ahead_t *ahead);
   /** coefficients() below, vectorized where the instruction set can: the same lists, diag and stats bits. */
   void (*coefficients)(const float *G, int n, int nP, int interference, int32_t *idx, float *val, int32_t *cnt, float *diag, double *stats, int r0, int r1);
   /** pack_panel() below, copying whole vectors where the panel is full. */
@@ -94,6 +134,9 @@ const kernels_t *kernels_select(const char *wanted);
 /** Gram row tiles for n and the tile height mr, and the tile columns a row tile t needs. */
 int gram_row_tiles(int n, int mr);
 int gram_tile_cost(int n, int mr, int nr, int t);
+
+/** Rows [i0, i1): Σ|w| (the lanes' fixed tree) and the nonzero count from lanes into stats (row stride ROW_STATS). */
+void finish_row_stats(const double *lanes, double *stats, int i0, int i1);
 
 /** Rows [r0, r1) of G below the diagonal, from the upper triangle (after the Gram, before coefficients). */
 void mirror_gram(float *G, int n, int nP, int r0, int r1);

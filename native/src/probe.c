@@ -35,18 +35,20 @@ int probe_phases(const kernels_t *k, const float *W0, int n, int m, int reps, do
   float *val = zalloc((size_t)n * n * 4), *diag = zalloc((size_t)n * 4), *P = zalloc((size_t)n * nc * 4), *D = zalloc((size_t)n * nc * 4);
   float *S1 = zalloc((size_t)n * m * 4), *S2 = zalloc((size_t)n * m * 4);
   int32_t *idx = zalloc((size_t)n * n * 4), *cnt = zalloc((size_t)n * 4);
-  double *stats = zalloc((size_t)n * ROW_STATS * 8);
-  int ok = W && Wb && G && val && diag && P && D && S1 && S2 && idx && cnt && stats;
+  double *stats = zalloc((size_t)n * ROW_STATS * 8), *lanes = zalloc((size_t)n * ROW_LANES * 8);
+  int ok = lanes && W && Wb && G && val && diag && P && D && S1 && S2 && idx && cnt && stats;
   const hyper_t h = {1e-3f, 1e-3f, 1 - 1e-5f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-3f, 1e-8f};
   for (int p = 0; p < PROBE_PHASES; p++) best[p] = 1e300;
   for (int r = 0; ok && r < reps; r++) {
     memcpy(W, W0, (size_t)n * m * 4); /* every repetition updates the same weights */
     double t[PROBE_PHASES] = {0};
     double a = now();
-    k->pack_rows(W, n, m, Wb, 0, n, stats);
+    memset(lanes, 0, (size_t)n * ROW_LANES * 8);
+    k->pack_rows(W, m, Wb, m, 0, n, 0, m, lanes);
+    finish_row_stats(lanes, stats, 0, n);
     double b = now();
     t[0] = b - a;
-    k->gram(Wb, n, nP, m, G, 0, gram_row_tiles(n, k->mr));
+    k->gram(Wb, m, n, nP, G, 0, gram_row_tiles(n, k->mr), m, 1, NULL);
     a = now();
     t[1] = a - b;
     mirror_gram(G, n, nP, 0, n);
@@ -70,7 +72,7 @@ int probe_phases(const kernels_t *k, const float *W0, int n, int m, int reps, do
   long nonzero = 0;
   for (int i = 0; ok && i < n; i++) nonzero += cnt[i];
   *density = (double)nonzero / ((double)n * n);
-  free(W), free(Wb), free(G), free(val), free(diag), free(P), free(D), free(S1), free(S2), free(idx), free(cnt), free(stats);
+  free(W), free(Wb), free(G), free(val), free(diag), free(P), free(D), free(S1), free(S2), free(idx), free(cnt), free(stats), free(lanes);
   return ok ? 0 : -1;
 }
 
@@ -79,11 +81,12 @@ int probe_products(const kernels_t *k, const float *W, int n, int m, int interfe
   float *Wb = zalloc((size_t)nP * m * 4), *G = zalloc((size_t)nP * nP * 4), *val = zalloc((size_t)n * n * 4);
   float *diag = zalloc((size_t)n * 4), *P = zalloc((size_t)n * nc * 4), *D = zalloc((size_t)n * nc * 4);
   int32_t *idx = zalloc((size_t)n * n * 4), *cnt = zalloc((size_t)n * 4);
-  double *stats = zalloc((size_t)n * ROW_STATS * 8);
-  const int ok = Wb && G && val && diag && P && D && idx && cnt && stats;
+  double *stats = zalloc((size_t)n * ROW_STATS * 8), *lanes = zalloc((size_t)n * ROW_LANES * 8);
+  const int ok = lanes && Wb && G && val && diag && P && D && idx && cnt && stats;
   if (ok) {
-    k->pack_rows(W, n, m, Wb, 0, n, stats);
-    k->gram(Wb, n, nP, m, G, 0, gram_row_tiles(n, k->mr));
+    k->pack_rows(W, m, Wb, m, 0, n, 0, m, lanes);
+    finish_row_stats(lanes, stats, 0, n);
+    k->gram(Wb, m, n, nP, G, 0, gram_row_tiles(n, k->mr), m, 1, NULL);
     mirror_gram(G, n, nP, 0, n);
     for (int i = 0; i < n; i++) memcpy(Gout + (size_t)i * n, G + (size_t)i * nP, (size_t)n * 4);
     k->coefficients(G, n, nP, interference, idx, val, cnt, diag, stats, 0, n);
@@ -93,6 +96,6 @@ int probe_products(const kernels_t *k, const float *W, int n, int m, int interfe
       for (int i = 0; i < n; i++) memcpy(Dout + (size_t)i * m + c, D + (size_t)i * nc, (size_t)(m - c < nc ? m - c : nc) * 4);
     }
   }
-  free(Wb), free(G), free(val), free(diag), free(P), free(D), free(idx), free(cnt), free(stats);
+  free(Wb), free(G), free(val), free(diag), free(P), free(D), free(idx), free(cnt), free(stats), free(lanes);
   return ok ? 0 : -1;
 }

@@ -1,6 +1,6 @@
 /*
- * The row statistics of pack_rows (kernels-impl.h: Σ|w| in 8 float64 lanes, lane k mod 8 in
- * increasing k, then a fixed tree; the nonzero count) for 8 rows at once with AVX-512, asking
+ * The row statistics of pack_rows (kernels-impl.h row_lanes: Σ|w| in 8 float64 lanes, lane k
+ * mod 8 in increasing k; the nonzero count) for 8 rows at once with AVX-512, asking
  * for the rows `ahead` bytes further one cache line per 16 weights read. The portable loop
  * does one row at a time: each lane is a chain of dependent adds (4 cycles each) and the
  * rows' chains never overlap; here 4 rows' chains do. The same adds in the same order per
@@ -10,14 +10,14 @@
 #include <math.h>
 #include "kernels.h"
 
-/** Rows w .. w + 4·m (row stride m floats) into st (row stride ROW_STATS). */
-static inline void row_stats4_avx512(const float *w, int m, double *st, size_t ahead) {
+/** Adds the lanes (row-lanes, kernels-impl.h) of 4 rows' `len` weights at w (row stride m floats) to lanes (row stride ROW_LANES). */
+static inline void row_lanes4_avx512(const float *w, int m, int len, double *lanes, size_t ahead) {
   __m512d acc[4];
   int nz[4] = {0, 0, 0, 0};
   const __m512 sign = _mm512_set1_ps(-0.0f), zero = _mm512_setzero_ps();
-  for (int r = 0; r < 4; r++) acc[r] = _mm512_setzero_pd();
+  for (int r = 0; r < 4; r++) acc[r] = _mm512_loadu_pd(lanes + (size_t)r * ROW_LANES);
   int k = 0;
-  for (; k + 16 <= m; k += 16) {
+  for (; k + 16 <= len; k += 16) {
     for (int r = 0; r < 4; r++) {
       const float *x = w + (size_t)r * m + k;
       __builtin_prefetch((const char *)x + ahead, 0, 3);
@@ -31,20 +31,19 @@ static inline void row_stats4_avx512(const float *w, int m, double *st, size_t a
   }
   for (int r = 0; r < 4; r++) {
     const float *x = w + (size_t)r * m;
-    double lane[8];
+    double *lane = lanes + (size_t)r * ROW_LANES;
     _mm512_storeu_pd(lane, acc[r]);
-    for (int j = k; j < m; j++) {
+    for (int j = k; j < len; j++) {
       lane[j & 7] += fabs((double)x[j]);
       nz[r] += x[j] != 0;
     }
-    st[(size_t)r * ROW_STATS + RS_ABS] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
-    st[(size_t)r * ROW_STATS + RS_NONZERO] = nz[r];
+    lane[RL_NONZERO] += nz[r];
   }
 }
 
-/** The 8 rows at w into st, asking for the rows `ahead` bytes further. */
-static inline void row_stats8_avx512(const float *w, int m, double *st, size_t ahead) {
-  row_stats4_avx512(w, m, st, ahead);
-  row_stats4_avx512(w + (size_t)4 * m, m, st + 4 * ROW_STATS, ahead);
+/** The 8 rows at w, asking for the rows `ahead` bytes further. */
+static inline void row_lanes8_avx512(const float *w, int m, int len, double *lanes, size_t ahead) {
+  row_lanes4_avx512(w, m, len, lanes, ahead);
+  row_lanes4_avx512(w + (size_t)4 * m, m, len, lanes + 4 * ROW_LANES, ahead);
 }
-#define ROW_STATS8 row_stats8_avx512
+#define ROW_LANES8 row_lanes8_avx512

@@ -11,7 +11,15 @@
 typedef struct {
   float *Wb, *G, *val, *diag, *Dpanel, *P, *Dfull;
   int32_t *idx, *cnt;
+  double *lanes;
 } slot_t;
+
+/**
+ * Columns of W an instance trained alone packs at a time for the Gram: while the Gram computes
+ * on one block (from L2), it asks for the next block's lines, so W streams from memory under
+ * the computation instead of before it, and the packed block (128 KiB) leaves L2 to W.
+ */
+#define COLUMN_BLOCK 128
 
 struct session {
   const kernels_t *k;
@@ -80,12 +88,24 @@ static void run_instance(session_t *s, int inst, int slotIndex, int t, int parts
   double *stats = s->stats + (size_t)inst * n * ROW_STATS;
   const int update = s->cmd == CMD_STEP, forces = s->withForces;
 
-  sync_threads(s, parts); /* the previous shared instance is done with slot 0 */
-  k->pack_rows(W, n, m, sl->Wb, even_lo(n, t, parts), even_lo(n, t + 1, parts), stats);
-  sync_threads(s, parts);
-  k->gram(sl->Wb, n, nP, m, sl->G, triangle_lo(s, t, parts), triangle_lo(s, t + 1, parts));
-  sync_threads(s, parts); /* rows read entries other threads wrote */
   const int r0 = even_lo(n, t, parts), r1 = even_lo(n, t + 1, parts);
+  sync_threads(s, parts); /* the previous shared instance is done with slot 0 */
+  memset(sl->lanes + (size_t)r0 * ROW_LANES, 0, (size_t)(r1 - r0) * ROW_LANES * sizeof(double));
+  if (parts == 1) {
+    const int tiles = gram_row_tiles(n, k->mr), kb = m < COLUMN_BLOCK ? m : COLUMN_BLOCK;
+    for (int k0 = 0; k0 < m; k0 += kb) {
+      const int k1 = k0 + kb < m ? k0 + kb : m, next = k1 + kb < m ? k1 + kb : m;
+      k->pack_rows(W, m, sl->Wb, kb, 0, n, k0, k1, sl->lanes);
+      ahead_t ahead = {(const char *)(W + k1), (size_t)m * sizeof(float), n, (int)(((size_t)(next - k1) * sizeof(float) + 63) / 64), 0};
+      k->gram(sl->Wb, kb, n, nP, sl->G, 0, tiles, k1 - k0, k0 == 0, next > k1 ? &ahead : NULL);
+    }
+  } else {
+    k->pack_rows(W, m, sl->Wb, m, r0, r1, 0, m, sl->lanes);
+    sync_threads(s, parts);
+    k->gram(sl->Wb, m, n, nP, sl->G, triangle_lo(s, t, parts), triangle_lo(s, t + 1, parts), m, 1, NULL);
+  }
+  finish_row_stats(sl->lanes, stats, r0, r1);
+  sync_threads(s, parts); /* rows read entries other threads wrote */
   mirror_gram(sl->G, n, nP, r0, r1);
   k->coefficients(sl->G, n, nP, s->p.interference, sl->idx, sl->val, sl->cnt, sl->diag, stats, r0, r1);
 
@@ -205,10 +225,11 @@ session_t *session_create(const kernels_t *k, problem_t p, int stateSlots, float
     sl->idx = alloc((size_t)p.n * p.n * sizeof(int32_t));
     sl->val = alloc((size_t)p.n * p.n * sizeof(float));
     sl->cnt = alloc((size_t)p.n * sizeof(int32_t));
+    sl->lanes = alloc((size_t)p.n * ROW_LANES * sizeof(double));
     sl->diag = alloc((size_t)p.n * sizeof(float));
     sl->P = alloc((size_t)p.n * k->nc * sizeof(float));
     sl->Dpanel = alloc((size_t)p.n * k->nc * sizeof(float));
-    if (!sl->Wb || !sl->G || !sl->idx || !sl->val || !sl->cnt || !sl->diag || !sl->P || !sl->Dpanel) return session_destroy(s), NULL;
+    if (!sl->Wb || !sl->G || !sl->lanes || !sl->idx || !sl->val || !sl->cnt || !sl->diag || !sl->P || !sl->Dpanel) return session_destroy(s), NULL;
   }
   return start_pool(s);
 }
@@ -321,7 +342,7 @@ void session_destroy(session_t *s) {
   }
   for (int t = 0; s->slots && t < s->p.threads; t++) {
     slot_t *sl = &s->slots[t];
-    free(sl->Wb), free(sl->G), free(sl->idx), free(sl->val), free(sl->cnt), free(sl->diag), free(sl->P), free(sl->Dpanel), free(sl->Dfull);
+    free(sl->Wb), free(sl->G), free(sl->lanes), free(sl->idx), free(sl->val), free(sl->cnt), free(sl->diag), free(sl->P), free(sl->Dpanel), free(sl->Dfull);
   }
   batch_destroy(s->batch);
   free(s->slots);
