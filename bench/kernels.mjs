@@ -8,8 +8,8 @@
 //   node bench/kernels.mjs [--quick] [--no-torch] [--torch-steps 100] [--rounds 3] [--paper-only]
 //
 // --paper-only (npm run bench:paper): only the paper's configuration on native, wasm and PyTorch.
-// --rounds: rounds of the paper's configuration (native and wasm, then PyTorch, in each; the
-// ratios are taken within a round and summarized by their median); 1 with --quick.
+// --rounds: rounds of the paper's configuration (in each: native alone, wasm alone, then
+// PyTorch; the ratios are taken within a round and summarized by their median); 1 with --quick.
 //
 // "Effective GFLOP/s" = 4·n²·m per instance / time, counting both products in full although
 // the Gram kernel computes only the upper triangle and the product skips the zeros of ReLU
@@ -294,7 +294,7 @@ function paperComparison(python) {
     }
     rounds.push(r);
     const line = Object.entries(r).map(([name, x]) => `${name} ${fmt(x.wall * 1e3, 1)}`).join(', ');
-    const ratios = [native && wasm ? `native/wasm ${fmt(r.wasm.wall / r.native.wall, 2)}×` : null, ...scripts.flatMap((sc) => backends.map((b) => `${b.name}/${sc.replace('.py', '')} ${fmt(r[sc].wall / r[b.name].wall, 1)}×`))].filter(Boolean);
+    const ratios = [native ? `native/wasm ${fmt(r.wasm.wall / r.native.wall, 2)}×` : null, ...scripts.flatMap((sc) => backends.map((b) => `${b.name}/${sc.replace('.py', '')} ${fmt(r[sc].wall / r[b.name].wall, 1)}×`))].filter(Boolean);
     console.log(`  round ${round + 1} (load ${loadavg()[0].toFixed(2)}): ${line} ms/step → ${ratios.join(', ')}`);
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];

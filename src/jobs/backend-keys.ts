@@ -78,7 +78,10 @@ export async function keyRuns(
 
 /** One job per planned run (keyed by the key of its config as written): its pinned config, cached under its key from keyRuns. */
 export function keyedJobs(planned: ReadonlyMap<string, { labels: string[] }>, runs: ReadonlyMap<string, KeyedRun>): Job[] {
-  return [...planned].map(([k, r]) => ({ key: runs.get(k)!.key, label: r.labels[0], config: runs.get(k)!.config }));
+  return [...planned].map(([k, r]) => {
+    const { key, config } = runs.get(k)!;
+    return { key, label: r.labels[0], config };
+  });
 }
 
 /**
